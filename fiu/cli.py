@@ -1,0 +1,171 @@
+"""`fiu`: argparse sub-commands that parse and dispatch; heavy imports stay inside each
+command so that `fiu rules test` starts fast. Exit 0 on success, 2 on bad usage or bad
+input (one line naming file, row and field), 1 on any other failure."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from fiu.errors import FiuError
+
+DEFAULT_SEED = 7
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from fiu.generate import generate_world
+
+    truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
+                           truth_path=Path(args.truth) if args.truth else None)
+    print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
+    return 0
+
+
+def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from fiu.config import RunConfig
+    from fiu.pipelines.run import run
+
+    config = RunConfig(
+        input_dir=args.input_dir,
+        out_dir=args.out,
+        partners_path=args.partners,
+        model_path=args.model,
+        threshold=args.threshold,
+        runner=args.runner,
+    )
+    run(config, beam_args)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from fiu.evaluate import evaluate, report_text
+
+    report = evaluate(args.out_dir, args.truth_file)
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(report_text(report))
+    return 0
+
+
+def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from fiu.config import RunConfig
+    from fiu.evaluate import evaluate, report_text
+    from fiu.generate import generate_world
+    from fiu.io.writers import write_json
+    from fiu.pipelines.run import run
+
+    folder = Path(args.dir)
+    world, out = folder / "world", folder / "out"
+    truth = folder / "truth.json"
+    clock = time.perf_counter()
+    generate_world(world, seed=args.seed, scale=args.scale, truth_path=truth)
+    generated = time.perf_counter() - clock
+    run(RunConfig(input_dir=str(world), out_dir=str(out), runner=args.runner), beam_args)
+    report = evaluate(out, truth)
+    write_json(folder / "evaluation.json", report)
+    print(report_text(report))
+    print(f"\ngenerate {generated:.1f} s, demo total {time.perf_counter() - clock:.1f} s;"
+          f" outputs in {out}", file=sys.stderr)
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from fiu.detect import rulebook
+
+    if args.rules_command == "list":
+        print(rulebook.list_text(features=args.features))
+        return 0
+    if args.rules_command == "test":
+        ok, text = rulebook.test_text(args.paths)
+        print(text)
+        return 0 if ok else 1
+    ok, text = rulebook.backtest_text(args.input_dir, csv_path=args.csv)
+    print(text)
+    return 0 if ok else 1
+
+
+def _train(args: argparse.Namespace) -> int:
+    from fiu.detect.model import train_from_folder
+
+    card = train_from_folder(args.input_dir, args.model_out)
+    print(json.dumps(card.get("metrics", {}), indent=2, sort_keys=True))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="fiu", description=__doc__.split("\n")[0])
+    top.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    gen = commands.add_parser("generate", help="write a synthetic input folder with planted networks")
+    gen.add_argument("out_dir")
+    gen.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    gen.add_argument("--scale", type=float, default=1.0)
+    gen.add_argument("--truth", help="ground-truth file (default: beside OUT_DIR, never inside)")
+
+    run = commands.add_parser("run", help="run the pipeline on an input folder")
+    run.add_argument("input_dir")
+    run.add_argument("--out", required=True)
+    run.add_argument("--partners", help="partners.yaml (default: INPUT_DIR/partners.yaml)")
+    run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
+    run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
+    run.add_argument("--runner", default="DirectRunner", help="Beam runner (further Beam options pass through)")
+
+    ev = commands.add_parser("evaluate", help="score a run against a ground truth")
+    ev.add_argument("out_dir")
+    ev.add_argument("truth_file")
+    ev.add_argument("--json", action="store_true", help="print the full report as JSON")
+
+    demo = commands.add_parser("demo", help="generate, run and evaluate the default world")
+    demo.add_argument("--dir", default="demo", help="folder for the world, outputs and report")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--runner", default="DirectRunner")
+
+    rules = commands.add_parser("rules", help="the rule library")
+    rule_commands = rules.add_subparsers(dest="rules_command", required=True)
+    listing = rule_commands.add_parser("list", help="every rule, or every feature")
+    listing.add_argument("--features", action="store_true")
+    testing = rule_commands.add_parser("test", help="run every rule's own examples")
+    testing.add_argument("paths", nargs="*", help="rule files (default: all)")
+    backtest = rule_commands.add_parser("backtest", help="each rule's hits, precision and recall against labels")
+    backtest.add_argument("input_dir")
+    backtest.add_argument("--csv", help="also write the table as CSV")
+
+    train = commands.add_parser("train", help="fit the case model on an input folder with labels")
+    train.add_argument("input_dir")
+    train.add_argument("--model-out", required=True)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, rest = parser().parse_known_args(argv)
+    if rest and args.command not in ("run", "demo"):
+        parser().error(f"unrecognized arguments: {' '.join(rest)}")
+    try:
+        if args.command == "run":
+            return _run(args, rest)
+        if args.command == "demo":
+            return _demo(args, rest)
+        handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train}
+        return handler[args.command](args)
+    except FiuError as err:
+        if args.debug:
+            traceback.print_exc()
+        print(f"fiu: {err}", file=sys.stderr)
+        return err.exit_code
+    except Exception:  # noqa: BLE001 - the contract's exit 1 for any other failure
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"fiu: {traceback.format_exc().strip().splitlines()[-1]} (--debug for details)",
+                  file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

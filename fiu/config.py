@@ -1,0 +1,57 @@
+"""One run's configuration, fixed before the pipeline is built."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fiu.errors import UsageError
+from fiu.io.inputs import InputFile
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Where to read and write, who receives packages, and the scoring threshold."""
+
+    input_dir: str
+    out_dir: str
+    partners_path: str | None = None
+    model_path: str | None = None
+    threshold: float = 0.5
+    runner: str = "DirectRunner"
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise UsageError(f"`--threshold` must be in (0, 1]; got {self.threshold}")
+
+    def partners_file(self) -> Path:
+        """`--partners`, else `partners.yaml` in the input folder."""
+        path = Path(self.partners_path) if self.partners_path else Path(self.input_dir) / "partners.yaml"
+        if not path.is_file():
+            raise UsageError(f"no partners file: {path} (give one with --partners)")
+        return path
+
+    def as_record(self) -> dict:
+        return asdict(self)
+
+
+def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
+    """Same inputs, configuration and code → same run id."""
+    material = {
+        "inputs": [(f.name, f.sha256) for f in files],
+        "threshold": config.threshold,
+        "model": config.model_path and Path(config.model_path).name,
+        "versions": versions,
+    }
+    return "run-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def fixed_time() -> str | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention, when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,218 @@
+"""Score a run against a generated world's ground truth.
+
+- Network recall: a planted network is found when one reported case holds at least
+  half of its records and at least half of that case's records belong to it.
+- Case precision: the share of reported cases (score at or above the run's threshold)
+  of which at least half the records belong to one planted network.
+- Entity resolution: pairwise precision, recall and F1 over accounts and osint records.
+- Validation: injected invalid rows caught, valid rows wrongly quarantined.
+- Leaks: every package checked against CONTRACT §4.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from fiu.contract import ref_kind, ref_partner
+
+
+def load_cases(out_dir: Path) -> list[dict]:
+    path = out_dir / "cases.jsonl"
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def network_scores(cases: list[dict], networks: list[dict]) -> dict:
+    found_by_typology: dict[str, list[bool]] = defaultdict(list)
+    matched_cases: set[str] = set()
+    missed = []
+    for network in networks:
+        core = set(network["refs"])
+        found = False
+        for case in cases:
+            members = set(case["refs"])
+            shared = len(core & members)
+            if members and shared * 2 >= len(core) and shared * 2 >= len(members):
+                found = True
+                matched_cases.add(case["case_id"])
+        found_by_typology[network["typology"]].append(found)
+        if not found:
+            missed.append(network["network_id"])
+    case_hits: Counter = Counter()
+    for case in cases:
+        members = set(case["refs"])
+        if any(len(members & set(n["refs"])) * 2 >= len(members) for n in networks if members):
+            case_hits["true"] += 1
+        case_typologies = case.get("typologies") or ["none"]
+        for typology in case_typologies:
+            case_hits[f"cases:{typology}"] += 1
+    per_typology = {
+        typology: {
+            "networks": len(flags),
+            "found": sum(flags),
+            "recall": _ratio(sum(flags), len(flags)),
+        }
+        for typology, flags in sorted(found_by_typology.items())
+    }
+    total = sum(len(f) for f in found_by_typology.values())
+    found = sum(sum(f) for f in found_by_typology.values())
+    return {
+        "networks": total,
+        "found": found,
+        "recall": _ratio(found, total),
+        "cases": len(cases),
+        "true_cases": case_hits["true"],
+        "precision": _ratio(case_hits["true"], len(cases)),
+        "per_typology": per_typology,
+        "missed": missed,
+    }
+
+
+def lookalike_cases(cases: list[dict], lookalikes: list[dict]) -> dict[str, int]:
+    """How many cases hold a benign look-alike's record, per kind of look-alike."""
+    flagged: Counter = Counter()
+    members = set().union(*(set(c["refs"]) for c in cases)) if cases else set()
+    for lookalike in lookalikes:
+        if members & set(lookalike["refs"]):
+            flagged[lookalike["kind"]] += 1
+    return dict(sorted(flagged.items()))
+
+
+def pairwise_scores(predicted: dict[str, str], truth: dict[str, str]) -> dict:
+    """Pairwise precision, recall and F1 from cluster sizes, without listing pairs."""
+    refs = [ref for ref in truth if ref in predicted]
+
+    def pairs(counter: Counter) -> int:
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    together = pairs(Counter((predicted[r], truth[r]) for r in refs))
+    predicted_pairs = pairs(Counter(predicted[r] for r in refs))
+    true_pairs = pairs(Counter(truth[r] for r in refs))
+    precision = _ratio(together, predicted_pairs)
+    recall = _ratio(together, true_pairs)
+    f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    return {
+        "records": len(refs),
+        "missing_records": len(truth) - len(refs),
+        "predicted_pairs": predicted_pairs,
+        "true_pairs": true_pairs,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+def validation_scores(out_dir: Path, invalid_rows: list[dict]) -> dict:
+    quarantined = set()
+    for path in sorted((out_dir / "quarantine").glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                quarantined.add((entry["file"], entry["row"]))
+    injected = {(row["file"], row["row"]) for row in invalid_rows}
+    return {
+        "injected_invalid": len(injected),
+        "caught": len(injected & quarantined),
+        "quarantined": len(quarantined),
+        "valid_rows_quarantined": len(quarantined - injected),
+    }
+
+
+def package_leaks(out_dir: Path, truth: dict) -> dict:
+    """Every package against CONTRACT §4: what its recipient may never see."""
+    victims = truth.get("potential_victims", {})
+    victim_refs = set(victims.get("refs", []))
+    victim_names = {n.casefold() for n in victims.get("names", []) if len(n) >= 4}
+    accounts_by_partner: dict[str, set[str]] = defaultdict(set)
+    for ref in truth["entities"]:
+        if ref_kind(ref) == "account":
+            _, partner, account = ref.split(":", 2)
+            accounts_by_partner[partner].add(account)
+    leaks: list[str] = []
+    checked = 0
+    for package_path in sorted((out_dir / "packages").glob("*/*/package.json")):
+        checked += 1
+        package = json.loads(package_path.read_text("utf-8"))
+        recipient = package["recipient"]
+        strings = list(_strings(package))
+        identifiers = package_path.parent / "identifiers.csv"
+        if identifiers.exists():
+            with identifiers.open(encoding="utf-8", newline="") as handle:
+                strings += [cell for row in csv.reader(handle) for cell in row]
+        where = f"{package_path.parent.parent.name}/{recipient['id']}"
+        for text in strings:
+            folded = text.casefold()
+            if text in victim_refs:
+                leaks.append(f"{where}: potential victim ref {text}")
+            for name in victim_names:
+                if name in folded:
+                    leaks.append(f"{where}: potential victim name in {text[:60]!r}")
+            kind = ref_kind(text) if ":" in text else ""
+            if kind in ("account", "txn"):
+                partner = ref_partner(text)
+                if recipient["kind"] != "financial_institution" or partner != recipient["id"]:
+                    leaks.append(f"{where}: {kind} ref of {partner}: {text}")
+            for partner, account_ids in accounts_by_partner.items():
+                if partner == recipient["id"] and recipient["kind"] == "financial_institution":
+                    continue
+                if text in account_ids:
+                    leaks.append(f"{where}: account number of {partner}: {text}")
+    return {"packages_checked": checked, "leaks": len(leaks), "examples": leaks[:20]}
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def evaluate(out_dir: str | Path, truth_path: str | Path) -> dict:
+    out = Path(out_dir)
+    truth = json.loads(Path(truth_path).read_text("utf-8"))
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    threshold = manifest.get("config", {}).get("threshold", 0.0)
+    cases = [c for c in load_cases(out) if c["score"] >= threshold]
+    entities = pq.read_table(out / "entities.parquet").to_pydict()
+    predicted = dict(zip(entities["ref"], entities["entity_id"]))
+    return {
+        "networks": network_scores(cases, truth["networks"]),
+        "lookalikes_in_cases": lookalike_cases(cases, truth.get("lookalikes", [])),
+        "entity_resolution": pairwise_scores(predicted, truth["entities"]),
+        "validation": validation_scores(out, truth.get("invalid_rows", [])),
+        "counts": manifest["counts"],
+        "leaks": package_leaks(out, truth),
+    }
+
+
+def report_text(report: dict) -> str:
+    n = report["networks"]
+    er = report["entity_resolution"]
+    v = report["validation"]
+    lines = [
+        f"network recall   {n['recall']:.3f}  ({n['found']}/{n['networks']} planted networks found)",
+        f"case precision   {n['precision']:.3f}  ({n['true_cases']}/{n['cases']} cases are planted networks)",
+    ]
+    for typology, t in n["per_typology"].items():
+        lines.append(f"  {typology:<32} recall {t['recall']:.3f} ({t['found']}/{t['networks']})")
+    if report["lookalikes_in_cases"]:
+        lines.append(f"look-alikes in cases: {report['lookalikes_in_cases']}")
+    lines += [
+        f"entity resolution precision {er['precision']:.3f} recall {er['recall']:.3f} F1 {er['f1']:.3f}"
+        f" ({er['records']} records)",
+        f"validation       {v['caught']}/{v['injected_invalid']} invalid rows caught,"
+        f" {v['valid_rows_quarantined']} valid rows quarantined",
+        f"leaks            {report['leaks']['leaks']} in {report['leaks']['packages_checked']} packages",
+    ]
+    return "\n".join(lines)
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 0.0

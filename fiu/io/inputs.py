@@ -1,0 +1,73 @@
+"""Which files of an input folder hold which kind (CONTRACT §1)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from fiu.contract import KINDS
+from fiu.errors import InputError
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# Files that sit in an input folder but are not records.
+NOT_RECORDS = {"partners.yaml", "partners.yml", "README.md", "README.txt"}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file: its kind, path, format and content hash."""
+
+    kind: str
+    path: str
+    format: str
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+def kind_of(name: str) -> str | None:
+    """The kind a file name starts with; the longest kind wins."""
+    for kind in sorted(KINDS, key=len, reverse=True):
+        if name.startswith(kind):
+            return kind
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def list_inputs(input_dir: str | Path) -> list[InputFile]:
+    """Every record file of the folder, sorted by name.
+
+    A file whose name starts with no kind, or whose format is not CSV, Parquet or JSON
+    Lines, is an error: a partner's file silently left out would be data lost.
+    """
+    folder = Path(input_dir)
+    if not folder.is_dir():
+        raise InputError(str(folder), "input folder does not exist")
+    found: list[InputFile] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in NOT_RECORDS or path.is_dir():
+            continue
+        kind = kind_of(path.name)
+        if kind is None:
+            raise InputError(
+                path.name,
+                f"unknown kind: a file name must start with one of {', '.join(KINDS)}",
+            )
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(
+                path.name, "unknown format: expected .csv, .parquet or .jsonl"
+            )
+        found.append(InputFile(kind, str(path.resolve()), fmt, sha256_of(path)))
+    if not found:
+        raise InputError(str(folder), "no input files")
+    return found

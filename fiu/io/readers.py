@@ -1,0 +1,354 @@
+"""Read an input file into raw record batches: every field a string, plus `_file`, `_row`.
+
+Each format has a fast vectorised path (pyarrow's CSV, JSON and Parquet readers). A
+file the fast path cannot read row-exactly (a CSV row with the wrong number of fields,
+a JSON line that is not an object, mixed JSON types) is read again by the exact path,
+which knows every row's number, so a broken row is quarantined by number instead of
+failing the file. Only a file that is unreadable as a whole raises `InputError`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import pyarrow.json as pjson
+import pyarrow.parquet as pq
+
+from fiu.contract import FILE, ROW, column_names, list_columns, raw_schema, required_columns
+from fiu.errors import InputError
+from fiu.io.inputs import InputFile
+
+BATCH_ROWS = 65_536
+LIST_SEPARATOR = ";"
+# A row the reader could not split into fields: quarantined under this name.
+ROW_SHAPE = "row_is_well_formed"
+
+
+@dataclass
+class ReadResult:
+    """Batches of one file and the rows that could not be read as records."""
+
+    batches: list[pa.RecordBatch] = field(default_factory=list)
+    broken: list[dict] = field(default_factory=list)  # quarantine lines
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def read_file(source: InputFile, batch_rows: int = BATCH_ROWS) -> ReadResult:
+    """All raw batches of one file, with its broken rows."""
+    path = Path(source.path)
+    try:
+        if source.format == "csv":
+            return _read_csv(source, path, batch_rows)
+        if source.format == "jsonl":
+            return _read_jsonl(source, path, batch_rows)
+        return _read_parquet(source, path, batch_rows)
+    except InputError:
+        raise
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, ValueError) as err:
+        raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
+
+
+def read_batches(source: InputFile, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    """The raw batches of one file (broken rows left out; see `read_file`)."""
+    yield from read_file(source, batch_rows).batches
+
+
+# --- conforming a batch to the contract ---------------------------------------------
+
+
+def _conform(kind: str, table: pa.Table, source: InputFile, rows: pa.Array) -> pa.Table:
+    """Select contract columns as strings, split CSV list fields, add `_file`, `_row`."""
+    present = set(table.column_names)
+    missing = [c for c in required_columns(kind) if c not in present]
+    if missing:
+        raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
+    schema = raw_schema(kind)
+    columns = []
+    for name in column_names(kind):
+        target = schema.field(name).type
+        if name not in present:
+            columns.append(pa.nulls(table.num_rows, target))
+            continue
+        columns.append(_as_raw(table.column(name), target))
+    columns += [pa.repeat(pa.scalar(source.name), table.num_rows), rows]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _as_raw(column: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
+    """A column as string (or list of strings); empty strings become null."""
+    if pa.types.is_list(target):
+        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+            items = pc.cast(column, pa.list_(pa.string()))
+        else:
+            text = _to_string(column)
+            items = pc.split_pattern(text, LIST_SEPARATOR)
+        items = _strip_list_items(items)
+        return items
+    return _blank_to_null(_to_string(column))
+
+
+def _to_string(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_string(column.type):
+        return column
+    if pa.types.is_large_string(column.type):
+        return pc.cast(column, pa.string())
+    if pa.types.is_timestamp(column.type):
+        fmt = "%Y-%m-%dT%H:%M:%S%z" if column.type.tz else "%Y-%m-%dT%H:%M:%S"
+        return pc.strftime(column, format=fmt)
+    if pa.types.is_date(column.type):
+        return pc.strftime(column, format="%Y-%m-%d")
+    if pa.types.is_null(column.type):
+        return pc.cast(column, pa.string())
+    if pa.types.is_list(column.type) or pa.types.is_struct(column.type):
+        # A nested value where a scalar belongs: keep it visible as JSON text for the
+        # quarantine line instead of failing the whole file.
+        values = [None if v is None else json.dumps(v) for v in column.to_pylist()]
+        return pa.chunked_array([pa.array(values, pa.string())])
+    return pc.cast(column, pa.string())
+
+
+def _blank_to_null(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    blank = pc.equal(pc.utf8_trim_whitespace(text), "")
+    return pc.if_else(blank, pa.scalar(None, pa.string()), text)
+
+
+def _strip_list_items(items: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trim list items, drop empty ones; an empty list becomes null."""
+    chunks = []
+    for chunk in items.chunks:
+        flat = pc.utf8_trim_whitespace(chunk.flatten())
+        keep = pc.and_(pc.is_valid(flat), pc.not_equal(flat, ""))
+        parents = pc.list_parent_indices(chunk)
+        kept_parents = pc.filter(parents, keep)
+        counts = _counts_per_parent(kept_parents, len(chunk))
+        offsets = pa.array(_cumulative(counts), pa.int32())
+        lists = pa.ListArray.from_arrays(offsets, pc.filter(flat, keep))
+        empty = pc.or_(pc.is_null(chunk), pc.equal(pa.array(counts), 0))
+        chunks.append(pc.if_else(empty, pa.scalar(None, lists.type), lists))
+    return pa.chunked_array(chunks, type=pa.list_(pa.string()))
+
+
+def _counts_per_parent(parents: pa.Array, length: int) -> list[int]:
+    import numpy as np
+
+    return np.bincount(parents.to_numpy(zero_copy_only=False), minlength=length).tolist()
+
+
+def _cumulative(counts: list[int]) -> list[int]:
+    import numpy as np
+
+    return np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).tolist()
+
+
+def _batched(table: pa.Table, batch_rows: int) -> list[pa.RecordBatch]:
+    return table.combine_chunks().to_batches(max_chunksize=batch_rows) if table.num_rows else []
+
+
+def _row_numbers(start: int, count: int) -> pa.Array:
+    return pa.array(range(start, start + count), pa.int64())
+
+
+def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
+    return {
+        "file": source.name,
+        "row": row,
+        "raw": raw,
+        "failures": [{"expectation": ROW_SHAPE, "column": None, "value": reason}],
+    }
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def _read_csv(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
+    shape_errors: list[str] = []
+
+    def note(row: pcsv.InvalidRow) -> str:
+        shape_errors.append(row.text)
+        return "skip"
+
+    header = _csv_header(source, path)
+    result = ReadResult(ignored_columns=_ignored(source.kind, header))
+    reader = pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False),
+        parse_options=pcsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    start = 1
+    for batch in reader:
+        if shape_errors:
+            break
+        table = pa.Table.from_batches([batch])
+        rows = _row_numbers(start, table.num_rows)
+        start += table.num_rows
+        result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
+    if shape_errors:
+        return _read_csv_exact(source, path, header, batch_rows)
+    return result
+
+
+def _csv_header(source: InputFile, path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise InputError(source.name, "empty file: no header row")
+    header = [name.strip().lstrip("\ufeff") for name in header]
+    if len(set(header)) != len(header):
+        raise InputError(source.name, "header repeats a column name")
+    return header
+
+
+def _read_csv_exact(
+    source: InputFile, path: Path, header: list[str], batch_rows: int
+) -> ReadResult:
+    """Python's csv module, row by row: only for files with malformed rows."""
+    result = ReadResult(ignored_columns=_ignored(source.kind, header))
+    values: dict[str, list[str | None]] = {name: [] for name in header}
+    rows: list[int] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for number, record in enumerate(reader, start=1):
+            if len(record) != len(header):
+                raw = dict(zip(header, record))
+                reason = f"{len(record)} fields where the header has {len(header)}"
+                result.broken.append(_broken_line(source, number, raw, reason))
+                continue
+            rows.append(number)
+            for name, value in zip(header, record):
+                values[name].append(value if value != "" else None)
+    table = pa.table({name: pa.array(v, pa.string()) for name, v in values.items()})
+    rows_array = pa.array(rows, pa.int64())
+    result.batches = _batched(_conform(source.kind, table, source, rows_array), batch_rows)
+    return result
+
+
+def _ignored(kind: str, header: list[str]) -> list[str]:
+    known = set(column_names(kind))
+    return [name for name in header if name not in known]
+
+
+# --- JSON Lines ------------------------------------------------------------------------
+
+
+def _read_jsonl(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
+    data = path.read_bytes()
+    data.decode("utf-8")  # wrong encoding is a file-level error, raised here
+    exact = b"\n\n" in data or data.startswith(b"\n") or b"\r" in data
+    if not exact:
+        # An explicit all-string schema: inference would turn "1964-06-14" into a
+        # timestamp. A JSON number or other non-string value sends the file to the
+        # exact path, which turns it into text.
+        contract = raw_schema(source.kind)
+        schema = pa.schema([f for f in contract if not f.name.startswith("_")])
+        options = pjson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+        try:
+            table = pjson.read_json(io.BytesIO(data), parse_options=options)
+        except pa.ArrowInvalid:
+            exact = True
+    if exact:
+        return _read_jsonl_exact(source, data, batch_rows)
+    result = ReadResult()
+    rows = _row_numbers(1, table.num_rows)
+    result.batches = _batched(_conform(source.kind, table, source, rows), batch_rows)
+    return result
+
+
+def _read_jsonl_exact(source: InputFile, data: bytes, batch_rows: int) -> ReadResult:
+    """One `json.loads` a line: only for files the vectorised reader rejects."""
+    kind = source.kind
+    names = column_names(kind)
+    lists = set(list_columns(kind))
+    values: dict[str, list] = {name: [] for name in names}
+    rows: list[int] = []
+    result = ReadResult()
+    seen_keys: set[str] = set()
+    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            result.broken.append(_broken_line(source, number, line, f"invalid JSON: {err.msg}"))
+            continue
+        if not isinstance(record, dict):
+            result.broken.append(_broken_line(source, number, line, "not a JSON object"))
+            continue
+        seen_keys.update(record)
+        rows.append(number)
+        for name in names:
+            value = record.get(name)
+            values[name].append(_json_value(value, name in lists))
+    result.ignored_columns = sorted(seen_keys - set(names))
+    present = {n for n in names if n in seen_keys}
+    missing = [c for c in required_columns(kind) if c not in present]
+    if rows and missing:
+        raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
+    table = pa.table(
+        {
+            name: pa.array(values[name], pa.list_(pa.string()) if name in lists else pa.string())
+            for name in names
+            if name in present or name not in required_columns(kind)
+        }
+    )
+    if not rows:
+        table = pa.table({name: pa.array([], pa.string()) for name in required_columns(kind)})
+    result.batches = _batched(
+        _conform(kind, table, source, pa.array(rows, pa.int64())), batch_rows
+    )
+    return result
+
+
+def _json_value(value: object, is_list: bool) -> object:
+    if value is None:
+        return None
+    if is_list:
+        items = value if isinstance(value, list) else str(value).split(LIST_SEPARATOR)
+        return [_scalar_text(v) for v in items if v is not None]
+    return _scalar_text(value)
+
+
+def _scalar_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return json.dumps(value, sort_keys=True)
+
+
+# --- Parquet ---------------------------------------------------------------------------
+
+
+def _read_parquet(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
+    parquet = pq.ParquetFile(path)
+    header = parquet.schema_arrow.names
+    result = ReadResult(ignored_columns=_ignored(source.kind, header))
+    wanted = [name for name in column_names(source.kind) if name in header]
+    start = 1
+    for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
+        table = pa.Table.from_batches([batch])
+        rows = _row_numbers(start, table.num_rows)
+        start += table.num_rows
+        result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
+    if start == 1:
+        missing = [c for c in required_columns(source.kind) if c not in header]
+        if missing:
+            raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
+    return result
+
+
+__all__ = ["FILE", "ROW", "ReadResult", "read_batches", "read_file"]

@@ -1,0 +1,158 @@
+"""The run record (`manifest.json`) and the summary table printed at the end of a run."""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import platform
+import socket
+from importlib import metadata
+from importlib.resources import files as package_files
+
+from fiu.contract import KINDS
+from fiu.errors import FiuError
+from fiu.io.inputs import InputFile
+from fiu.validate.suites import suite_version
+
+LIBRARIES = (
+    "fiu",
+    "apache-beam",
+    "great-expectations",
+    "rapidfuzz",
+    "scikit-learn",
+    "pyarrow",
+    "pandas",
+    "phonenumbers",
+)
+STAGES = (
+    "ReadInputs",
+    "ValidateRows",
+    "Normalise",
+    "ResolveEntities",
+    "DetectCases",
+    "AssemblePackages",
+)
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def rules_version() -> str:
+    """A content hash over every rule file, in path order."""
+    digest = hashlib.sha256()
+    root = package_files("fiu.rules")
+    for path in sorted(_walk(root), key=str):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _walk(folder):
+    for item in folder.iterdir():
+        if item.is_dir():
+            yield from _walk(item)
+        elif item.name.endswith((".yaml", ".yml", ".json")):
+            yield item
+
+
+def kind_counts(counts: dict[tuple[str, str], int]) -> dict[str, dict[str, int]]:
+    """{kind: {read, accepted, quarantined}}, checking `read == accepted + quarantined`."""
+    table = {
+        kind: {
+            "read": counts.get(("read", kind), 0),
+            "accepted": counts.get(("accepted", kind), 0),
+            "quarantined": counts.get(("quarantined", kind), 0),
+        }
+        for kind in KINDS
+    }
+    broken = [
+        f"{kind}: read {c['read']} != accepted {c['accepted']} + quarantined {c['quarantined']}"
+        for kind, c in table.items()
+        if c["read"] != c["accepted"] + c["quarantined"]
+    ]
+    if broken:
+        raise FiuError("rows were lost: " + "; ".join(broken))
+    return table
+
+
+def build_manifest(
+    *,
+    run_id: str,
+    started_at: str,
+    ended_at: str,
+    config: dict,
+    files: list[InputFile],
+    rows_per_file: dict[str, int],
+    counts: dict[str, dict[str, int]],
+    timings: dict[str, float],
+    suites: dict[str, dict],
+    resolution: dict,
+    detection: dict,
+    packages: dict[str, int],
+    generated_at: str,
+) -> dict:
+    return {
+        "run_id": run_id,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "generated_at": generated_at,
+        "run_by": {"user": _user(), "host": socket.gethostname(), "python": platform.python_version()},
+        "config": config,
+        "inputs": [
+            {
+                "file": f.name,
+                "kind": f.kind,
+                "format": f.format,
+                "sha256": f.sha256,
+                "rows": rows_per_file.get(f.name, 0),
+            }
+            for f in files
+        ],
+        "counts": counts,
+        "stages": {name: {"busy_seconds": round(timings.get(name, 0.0), 3)} for name in STAGES}
+        | {"total": {"wall_seconds": round(timings.get("total", 0.0), 3)}},
+        "versions": {
+            "code": versions(),
+            "rules": rules_version(),
+            "expectation_suites": {kind: suite_version(s) for kind, s in sorted(suites.items())},
+            "model": detection.get("model", {}).get("version") if isinstance(detection.get("model"), dict) else detection.get("model_version"),
+        },
+        "validation": {"report": "quarantine/"},
+        "resolution": resolution,
+        "detection": detection,
+        "packages": packages,
+    }
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def summary_table(manifest: dict) -> str:
+    """The table printed at the end of a run."""
+    lines = [f"run {manifest['run_id']}", "", f"{'kind':<14}{'read':>10}{'accepted':>10}{'quarantined':>13}"]
+    for kind, c in manifest["counts"].items():
+        lines.append(f"{kind:<14}{c['read']:>10}{c['accepted']:>10}{c['quarantined']:>13}")
+    resolution = manifest.get("resolution") or {}
+    detection = manifest.get("detection") or {}
+    lines += [
+        "",
+        f"entities      {resolution.get('entities', '?')} (from {resolution.get('records', '?')} records)",
+        f"cases         {detection.get('cases', '?')}",
+        "packages      " + (", ".join(f"{r} {n}" for r, n in sorted(manifest["packages"].items())) or "none"),
+        "",
+        f"{'stage':<18}{'busy s':>8}",
+    ]
+    for stage, t in manifest["stages"].items():
+        value = t.get("busy_seconds", t.get("wall_seconds"))
+        lines.append(f"{stage:<18}{value:>8.2f}")
+    return "\n".join(lines)

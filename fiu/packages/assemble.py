@@ -1,0 +1,64 @@
+"""One package folder per case and recipient: `packages/<case_id>/<recipient_id>/`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timezone
+from pathlib import Path
+
+from fiu.io.writers import atomic_write
+from fiu.packages.partners import Partner
+from fiu.packages.policy import receives, view_for
+from fiu.packages.render import brief_html, identifiers_csv, package_json
+
+
+@dataclass(frozen=True)
+class RunStamp:
+    """What every package of a run carries: the run id and the data's as-of time."""
+
+    run_id: str
+    generated_at: str
+
+
+def latest_observation(kind: str, batch) -> str:
+    """The newest transaction time or osint observation date of a batch, ISO 8601 UTC."""
+    import pyarrow.compute as pc
+
+    column = "timestamp" if kind == "transactions" else "observed_on"
+    if batch.num_rows == 0:
+        return ""
+    newest = pc.max(batch.column(column)).as_py()
+    if newest is None:
+        return ""
+    if hasattr(newest, "hour"):
+        return newest.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return f"{newest.isoformat()}T00:00:00Z"
+
+
+def package_files(case: dict, recipient: Partner, stamp: RunStamp) -> dict[str, str]:
+    """{file name: text} of one recipient's package; empty when it does not receive it."""
+    if not receives(recipient, case):
+        return {}
+    package = view_for(recipient, case)
+    package["package_id"] = f"{case['case_id']}--{recipient.id}"
+    package["run_id"] = stamp.run_id
+    package["generated_at"] = stamp.generated_at
+    rendered = {"package.json": package_json(package), "brief.html": brief_html(package)}
+    if recipient.kind == "financial_institution":
+        rendered["identifiers.csv"] = identifiers_csv(package)
+    return rendered
+
+
+def write_case_packages(
+    case: dict, partners: list[Partner], out_dir: str | Path, stamp: RunStamp
+) -> list[str]:
+    """Write every recipient's package of one case; the recipients' ids, sorted."""
+    written = []
+    for recipient in partners:
+        rendered = package_files(case, recipient, stamp)
+        if not rendered:
+            continue
+        folder = Path(out_dir) / "packages" / case["case_id"] / recipient.id
+        for name, text in sorted(rendered.items()):
+            atomic_write(folder / name, text)
+        written.append(recipient.id)
+    return written

@@ -1,0 +1,112 @@
+"""Cast validated raw batches (strings) to the contract types of `typed_schema`."""
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fiu.contract import (
+    COLUMNS,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    FILE,
+    LABELS,
+    REF,
+    ROW,
+    TRANSACTIONS,
+    ref_column,
+    typed_schema,
+)
+
+# Groups: date, time (seconds optional), fraction, offset (Z, ±HH:MM or ±HHMM).
+_DATETIME = (
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<hm>\d{2}:\d{2})(?::(?P<s>\d{2}))?"
+    r"(?:\.(?P<frac>\d{1,9}))?(?P<tz>Z|[+-]\d{2}:?\d{2})$"
+)
+
+
+def to_typed(kind: str, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, pa.Array]]:
+    """The batch in contract types, and per column a mask of rows whose value did not cast.
+
+    Validation has already checked the string forms; a value that matches its pattern
+    yet is no real date (2026-02-30) is caught here and quarantined by the caller.
+    """
+    schema = typed_schema(kind)
+    failed: dict[str, pa.Array] = {}
+    arrays: dict[str, pa.Array] = {}
+    for column in COLUMNS[kind]:
+        raw = batch.column(column.name)
+        if column.type == DATE:
+            value = _date(raw)
+        elif column.type == DATETIME:
+            value, offset = _datetime(raw)
+            arrays["utc_offset_minutes"] = offset
+        elif column.type == DECIMAL:
+            value = pc.cast(raw, pa.float64(), safe=False) if _all_numeric(raw) else _floats(raw)
+        elif kind == LABELS and column.name == "label":
+            value = pc.cast(raw, pa.int8())
+        else:
+            value = raw
+        lost = pc.and_(pc.is_valid(raw), pc.is_null(value))
+        if pc.any(lost).as_py():
+            failed[column.name] = lost
+        arrays[column.name] = value
+    arrays[FILE] = batch.column(FILE)
+    arrays[ROW] = batch.column(ROW)
+    if kind != LABELS:
+        arrays[REF] = ref_column(kind, batch)
+    if kind == TRANSACTIONS and "utc_offset_minutes" not in arrays:
+        arrays["utc_offset_minutes"] = pa.nulls(batch.num_rows, pa.int16())
+    typed = pa.RecordBatch.from_arrays(
+        [arrays[f.name].cast(f.type) for f in schema], schema=schema
+    )
+    return typed, failed
+
+
+def _date(raw: pa.Array) -> pa.Array:
+    parsed = pc.strptime(raw, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime accepts 2026-02-30 on some platforms by rolling over; compare back.
+    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), raw)
+    return pc.if_else(same, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
+
+
+def _datetime(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """UTC instants and the offset (minutes) each was written with."""
+    parts = pc.extract_regex(raw, _DATETIME)
+    date = pc.struct_field(parts, "date")
+    seconds = pc.coalesce(pc.if_else(pc.equal(pc.struct_field(parts, "s"), ""), None,
+                                     pc.struct_field(parts, "s")), "00")
+    local_text = pc.binary_join_element_wise(date, "T", pc.struct_field(parts, "hm"), ":",
+                                             seconds, "")
+    local = pc.strptime(local_text, format="%Y-%m-%dT%H:%M:%S", unit="us", error_is_null=True)
+    same_day = pc.equal(pc.strftime(local, format="%Y-%m-%d"), date)
+    local = pc.if_else(same_day, local, pa.scalar(None, local.type))
+    frac = pc.struct_field(parts, "frac")
+    micros = pc.cast(
+        pc.utf8_slice_codeunits(pc.binary_join_element_wise(frac, "000000", ""), 0, 6),
+        pa.int64(),
+    )
+    tz = pc.struct_field(parts, "tz")
+    offset = _offset_minutes(tz)
+    local_us = pc.add(pc.cast(local, pa.int64()), micros)
+    utc_us = pc.subtract(local_us, pc.multiply(pc.cast(offset, pa.int64()), 60_000_000))
+    utc = pc.cast(utc_us, pa.timestamp("us", tz="UTC"))
+    return utc, pc.cast(offset, pa.int16())
+
+
+def _offset_minutes(tz: pa.Array) -> pa.Array:
+    zulu = pc.equal(tz, "Z")
+    digits = pc.replace_substring(pc.utf8_slice_codeunits(tz, 1), ":", "")
+    hours = pc.cast(pc.utf8_slice_codeunits(pc.if_else(zulu, "0000", digits), 0, 2), pa.int32())
+    minutes = pc.cast(pc.utf8_slice_codeunits(pc.if_else(zulu, "0000", digits), 2, 4), pa.int32())
+    sign = pc.if_else(pc.equal(pc.utf8_slice_codeunits(tz, 0, 1), "-"), -1, 1)
+    return pc.multiply(sign, pc.add(pc.multiply(hours, 60), minutes))
+
+
+def _all_numeric(raw: pa.Array) -> bool:
+    return pc.all(pc.match_substring_regex(raw, r"^\d+(\.\d+)?$")).as_py() in (True, None)
+
+
+def _floats(raw: pa.Array) -> pa.Array:
+    numeric = pc.match_substring_regex(raw, r"^[+-]?\d+(\.\d+)?$")
+    return pc.cast(pc.if_else(numeric, raw, pa.scalar(None, pa.string())), pa.float64())

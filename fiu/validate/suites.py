@@ -1,0 +1,43 @@
+"""Expectation suites: the JSON files in `expectations/`, one per kind, as GX writes them."""
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.resources import files
+
+import pycountry
+
+from fiu.contract import KINDS, TYPOLOGIES
+
+# Expectations that need every row of the run, not one batch: checked by the
+# run-wide de-duplication stage, which reads its key columns from the suite.
+RUN_WIDE = {"expect_compound_columns_to_be_unique"}
+
+
+def load_suites() -> dict[str, dict]:
+    """{kind: suite as a plain dict}; plain dicts pickle cheaply to Beam workers."""
+    root = files("fiu.expectations")
+    return {kind: json.loads(root.joinpath(f"{kind}.json").read_text("utf-8")) for kind in KINDS}
+
+
+def suite_version(suite: dict) -> str:
+    """A content hash, recorded in the manifest next to each suite's name."""
+    text = json.dumps(suite, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(text).hexdigest()[:12]
+
+
+def unique_key(suite: dict) -> tuple[str, ...]:
+    """The columns the suite says must be unique across the run."""
+    for expectation in suite["expectations"]:
+        if expectation["type"] in RUN_WIDE:
+            return tuple(expectation["kwargs"]["column_list"])
+    return ()
+
+
+def suite_parameters() -> dict[str, list[str]]:
+    """Values the suites reference as `{"$PARAMETER": name}`: maintained code lists."""
+    return {
+        "iso_4217_currencies": sorted(c.alpha_3 for c in pycountry.currencies),
+        "iso_3166_countries": sorted(c.alpha_2 for c in pycountry.countries),
+        "typologies": list(TYPOLOGIES),
+    }

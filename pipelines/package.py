@@ -1,0 +1,87 @@
+"""EnrichCases and AssemblePackages: cases → one folder per case and recipient."""
+from __future__ import annotations
+
+import apache_beam as beam
+
+from fiu.packages.assemble import RunStamp, write_case_packages
+from fiu.packages.partners import Partner
+from fiu.packages.records import attach, case_refs, record_details, transaction_accounts
+
+from .stages import progress, timed
+
+
+def _merge(dicts) -> dict:
+    merged: dict = {}
+    for item in dicts:
+        merged.update(item)
+    return merged
+
+
+class EnrichCases(beam.PTransform):
+    """Attach each case's record details (identifiers, partner, region) and the account
+    of each evidence transaction, read from the accepted batches."""
+
+    def expand(self, inputs):
+        cases, accounts, osint, transactions = (
+            inputs["cases"], inputs["accounts"], inputs["osint"], inputs["transactions"]
+        )
+        wanted = (
+            cases
+            | "CaseRefs" >> beam.Map(lambda case: case_refs([case]))
+            | "AllRefs" >> beam.CombineGlobally(lambda sets: set().union(*sets))
+        )
+        wanted_side = beam.pvalue.AsSingleton(wanted)
+        account_details = accounts | "AccountDetails" >> beam.FlatMap(
+            lambda b, w: record_details("accounts", b, w), wanted_side
+        )
+        osint_details = osint | "OsintDetails" >> beam.FlatMap(
+            lambda b, w: record_details("osint", b, w), wanted_side
+        )
+        details = (
+            (account_details, osint_details)
+            | "MergeDetails" >> beam.Flatten()
+            | "ByRef" >> beam.Map(lambda d: {d["ref"]: d})
+            | "DetailsMap" >> beam.CombineGlobally(_merge)
+        )
+        txn_accounts = (
+            transactions
+            | "TxnAccounts" >> beam.Map(transaction_accounts, wanted_side)
+            | "TxnAccountsMap" >> beam.CombineGlobally(_merge)
+        )
+        return cases | "Attach" >> beam.Map(
+            attach, beam.pvalue.AsSingleton(details), beam.pvalue.AsSingleton(txn_accounts)
+        )
+
+
+class WritePackages(beam.DoFn):
+    def __init__(self, partners: list[Partner], out_dir: str, threshold: float) -> None:
+        self.partners, self.out_dir, self.threshold = partners, out_dir, threshold
+
+    def process(self, case: dict, stamp: RunStamp):
+        if case["score"] < self.threshold:
+            return
+        with timed("AssemblePackages"):
+            recipients = write_case_packages(case, self.partners, self.out_dir, stamp)
+        progress("AssemblePackages", f"{case['case_id']}: {', '.join(recipients) or 'no recipient'}")
+        for recipient in recipients:
+            yield recipient, 1
+
+
+class AssemblePackages(beam.PTransform):
+    """`packages/<case_id>/<recipient>/` for every case at or above the threshold;
+    yields (recipient, number of packages)."""
+
+    def __init__(self, partners: list[Partner], out_dir: str, threshold: float) -> None:
+        super().__init__()
+        self.partners, self.out_dir, self.threshold = partners, out_dir, threshold
+
+    def expand(self, inputs):
+        cases, stamp = inputs
+        return (
+            cases
+            | "WritePackages" >> beam.ParDo(
+                WritePackages(self.partners, self.out_dir, self.threshold),
+                beam.pvalue.AsSingleton(stamp),
+            )
+            | "PerRecipient" >> beam.CombinePerKey(sum)
+        )

@@ -1,0 +1,187 @@
+"""The whole pipeline: `build` composes it as the picture in docs/architecture.md; `run`
+executes it on the chosen Beam runner and writes the manifest."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import apache_beam as beam
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from fiu.config import RunConfig, fixed_time, run_id
+from fiu.contract import KINDS, OSINT, TRANSACTIONS
+from fiu.errors import UsageError
+from fiu.io.inputs import InputFile, list_inputs
+from fiu.io.writers import write_json
+from fiu.manifest import build_manifest, kind_counts, summary_table, versions
+from fiu.packages.assemble import RunStamp, latest_observation
+from fiu.packages.partners import Partner, load_partners
+from fiu.validate.suites import load_suites
+
+from .detect import DetectCases
+from .normalise import Normalise
+from .outputs import WORK, WriteCases, WriteEntities, WriteQuarantine, WriteRecord
+from .package import AssemblePackages, EnrichCases
+from .read import COUNTS, QUARANTINED, ReadInputs
+from .resolve import ResolveEntities
+from .stages import NAMESPACE, progress
+from .validate import ValidateRows
+
+# What a previous run leaves in an out folder; cleared before a rerun writes anew.
+OUTPUTS = ("manifest.json", "cases.jsonl", "entities.parquet", "quarantine", "packages", WORK)
+
+
+def build(
+    p: beam.Pipeline,
+    cfg: RunConfig,
+    files: list[InputFile],
+    partners: list[Partner],
+    suites: dict[str, dict],
+    run: str,
+) -> None:
+    out = cfg.out_dir
+    read = p | "ReadInputs" >> ReadInputs(files)
+    checked = read.batches | "ValidateRows" >> ValidateRows(suites)
+    quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
+    _ = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
+    records = checked["accepted"] | "Normalise" >> Normalise()
+    tables = _by_kind(records)
+    resolved = records | "ResolveEntities" >> ResolveEntities()
+    _ = resolved["entities"] | "WriteEntities" >> WriteEntities(out)
+    detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
+        model_path=cfg.model_path, threshold=cfg.threshold
+    )
+    cases = {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
+    _ = cases | "WriteCases" >> WriteCases(out)
+    stamp = _run_stamp(tables, run)
+    packages = (cases, stamp) | "AssemblePackages" >> AssemblePackages(partners, out, cfg.threshold)
+    _ = packages | "RecordPackages" >> WriteRecord(out, "packages")
+    _ = resolved["stats"] | "RecordResolution" >> WriteRecord(out, "resolution")
+    _ = detected["stats"] | "RecordDetection" >> WriteRecord(out, "detection")
+    _ = (
+        stamp
+        | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
+        | "RecordStamp" >> WriteRecord(out, "stamp")
+    )
+    _ = _counts(p, read[COUNTS], checked[COUNTS], quarantined) | "RecordCounts" >> WriteRecord(out, "counts")
+
+
+def _by_kind(records):
+    """{kind: PCollection of that kind's batches}."""
+    parts = records | "ByKind" >> beam.Partition(lambda kb, n: KINDS.index(kb[0]), len(KINDS))
+    return {kind: parts[i] | f"Batches_{kind}" >> beam.Values() for i, kind in enumerate(KINDS)}
+
+
+def _run_stamp(tables, run: str):
+    """Packages carry the time of the newest record they rest on (or SOURCE_DATE_EPOCH),
+    not the wall clock, so the same input gives byte-identical packages."""
+    latest = (
+        (
+            tables[TRANSACTIONS] | "LatestTxn" >> beam.Map(lambda b: latest_observation(TRANSACTIONS, b)),
+            tables[OSINT] | "LatestOsint" >> beam.Map(lambda b: latest_observation(OSINT, b)),
+        )
+        | "AllLatest" >> beam.Flatten()
+        | "Newest" >> beam.CombineGlobally(lambda times: max((t for t in times if t), default=""))
+    )
+    fixed = fixed_time()
+    return latest | "Stamp" >> beam.Map(lambda newest: RunStamp(run, fixed or newest or "1970-01-01T00:00:00Z"))
+
+
+def _counts(p, read_counts, accepted_counts, quarantined):
+    zeros = p | "ZeroCounts" >> beam.Create(
+        [((stage, kind), 0) for stage in ("read", "accepted", "quarantined") for kind in KINDS]
+    )
+    quarantined_counts = quarantined | "CountQuarantined" >> beam.MapTuple(
+        lambda kind, lines: (("quarantined", kind), len(lines))
+    )
+    return (
+        (zeros, read_counts, accepted_counts, quarantined_counts)
+        | "AllCounts" >> beam.Flatten()
+        | "SumCounts" >> beam.CombinePerKey(sum)
+    )
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Refuse a folder that holds anything but a previous run; clear a previous run."""
+    if out_dir.exists():
+        foreign = [p.name for p in out_dir.iterdir() if p.name not in OUTPUTS]
+        if foreign:
+            raise UsageError(
+                f"--out {out_dir} holds files that are not fiu outputs ({', '.join(sorted(foreign)[:3])}); "
+                "choose an empty or new folder"
+            )
+        for name in OUTPUTS:
+            target = out_dir / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def stage_timings(result) -> dict[str, float]:
+    """Busy seconds per stage from the runner's metrics (empty where it keeps none)."""
+    try:
+        counters = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]
+    except (NotImplementedError, AttributeError, KeyError):
+        return {}
+    totals: dict[str, float] = defaultdict(float)
+    for counter in counters:
+        value = counter.committed if counter.committed is not None else counter.attempted
+        totals[counter.key.metric.name] += (value or 0) / 1000.0
+    return dict(totals)
+
+
+def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
+    """Run the pipeline; returns the manifest it wrote."""
+    started = _now()
+    clock = time.perf_counter()
+    files = list_inputs(cfg.input_dir)
+    partners = load_partners(cfg.partners_file())
+    suites = load_suites()
+    code_versions = versions()
+    run = run_id(files, cfg, code_versions)
+    out = Path(cfg.out_dir)
+    prepare_out_dir(out)
+    progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
+    options = PipelineOptions(list(beam_args or []), runner=cfg.runner)
+    pipeline = beam.Pipeline(options=options)
+    build(pipeline, cfg, files, partners, suites, run)
+    result = pipeline.run()
+    result.wait_until_finish()
+    timings = stage_timings(result)
+    timings["total"] = time.perf_counter() - clock
+    work = out / WORK
+    record = {name: json.loads((work / f"{name}.json").read_text()) for name in
+              ("counts", "resolution", "detection", "packages", "stamp")}
+    all_counts = {tuple(key): n for key, n in record["counts"]}
+    counts = kind_counts(all_counts)
+    manifest = build_manifest(
+        run_id=run,
+        started_at=started,
+        ended_at=_now(),
+        config=cfg.as_record(),
+        files=files,
+        rows_per_file={name: n for (stage, name), n in all_counts.items() if stage == "file"},
+        counts=counts,
+        timings=timings,
+        suites=suites,
+        resolution=(record["resolution"] or [{}])[0],
+        detection=(record["detection"] or [{}])[0],
+        packages={recipient: n for recipient, n in sorted(record["packages"])},
+        generated_at=record["stamp"][0][1] if record["stamp"] else "",
+    )
+    write_json(out / "manifest.json", manifest)
+    shutil.rmtree(work, ignore_errors=True)
+    print(summary_table(manifest), file=sys.stderr)
+    return manifest
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

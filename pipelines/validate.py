@@ -1,0 +1,86 @@
+"""ValidateRows: raw (kind, batch) → accepted typed batches and quarantine lines."""
+from __future__ import annotations
+
+import apache_beam as beam
+import pyarrow as pa
+from apache_beam import pvalue
+
+from fiu.validate.split import BatchValidator
+from fiu.validate.suites import unique_key
+from fiu.validate.unique import drop_repeats, key_table, repeated_rows, split_by_bucket
+
+from .read import COUNTS, QUARANTINED
+from .stages import progress, timed
+
+KEY_BUCKETS = 16
+
+
+class DropRepeats(beam.DoFn):
+    """Rows that repeat an earlier unique key (suite's compound uniqueness) → quarantine."""
+
+    def __init__(self, suites: dict[str, dict]) -> None:
+        self.keys = {kind: unique_key(suite) for kind, suite in suites.items()}
+
+    def process(self, element, repeats):
+        kind, batch = element
+        with timed("ValidateRows"):
+            mine = [table for k, table in repeats if k == kind]
+            table = pa.concat_tables(mine) if mine else None
+            if table is not None:
+                batch, lines = drop_repeats(kind, batch, table, self.keys[kind])
+                if lines:
+                    yield pvalue.TaggedOutput(QUARANTINED, (kind, lines))
+        yield kind, batch
+
+
+class SplitValid(beam.DoFn):
+    """Great Expectations over each batch; the context is built per worker in setup."""
+
+    def __init__(self, suites: dict[str, dict]) -> None:
+        self.suites = suites
+
+    def setup(self) -> None:
+        self.validator = BatchValidator(self.suites)
+
+    def process(self, element):
+        kind, batch = element
+        with timed("ValidateRows"):
+            accepted, lines = self.validator.split(kind, batch)
+        name = batch.column("_file")[0].as_py() if batch.num_rows else "?"
+        progress("ValidateRows", f"{name}: {accepted.num_rows} accepted, {len(lines)} quarantined")
+        if lines:
+            yield pvalue.TaggedOutput(QUARANTINED, (kind, lines))
+        yield pvalue.TaggedOutput(COUNTS, (("accepted", kind), accepted.num_rows))
+        yield kind, accepted
+
+
+class ValidateRows(beam.PTransform):
+    """De-duplicate across the run on each suite's unique key, then validate each batch."""
+
+    def __init__(self, suites: dict[str, dict]) -> None:
+        super().__init__()
+        self.suites = suites
+        self.keys = {kind: unique_key(suite) for kind, suite in suites.items()}
+
+    def expand(self, batches):
+        keys = self.keys
+        repeats = (
+            batches
+            | "KeyTables" >> beam.FlatMap(
+                lambda kb: [
+                    ((kb[0], bucket), table)
+                    for bucket, table in split_by_bucket(key_table(kb[1], keys[kb[0]]), KEY_BUCKETS)
+                ]
+            )
+            | "GroupKeys" >> beam.GroupByKey()
+            | "FindRepeats" >> beam.MapTuple(lambda kb, tables: (kb[0], repeated_rows(pa.concat_tables(tables))))
+            | "KeepFound" >> beam.Filter(lambda kt: kt[1].num_rows > 0)
+        )
+        kept = batches | "DropRepeats" >> beam.ParDo(
+            DropRepeats(self.suites), beam.pvalue.AsList(repeats)
+        ).with_outputs(QUARANTINED, main="kept")
+        checked = kept.kept | "SplitValid" >> beam.ParDo(SplitValid(self.suites)).with_outputs(
+            QUARANTINED, COUNTS, main="accepted"
+        )
+        quarantined = (kept[QUARANTINED], checked[QUARANTINED]) | "MergeQuarantine" >> beam.Flatten()
+        return {"accepted": checked.accepted, QUARANTINED: quarantined, COUNTS: checked[COUNTS]}

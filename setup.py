@@ -1,0 +1,52 @@
+"""fiu: financial intelligence against human trafficking, as Apache Beam batch jobs."""
+from setuptools import setup
+
+setup(
+    name="fiu",
+    version="0.1.0",
+    description="Find human-trafficking operations in money flows and open-source records",
+    python_requires=">=3.10",
+    packages=[
+        "fiu",
+        "fiu.io",
+        "fiu.validate",
+        "fiu.normalize",
+        "fiu.resolve",
+        "fiu.detect",
+        "fiu.packages",
+        "fiu.generate",
+        "fiu.pipelines",
+        "fiu.rules",
+        "fiu.expectations",
+    ],
+    package_dir={
+        "fiu.pipelines": "pipelines",
+        "fiu.rules": "rules",
+        "fiu.expectations": "expectations",
+    },
+    package_data={
+        "fiu.rules": ["*.json", "**/*.yaml"],
+        "fiu.expectations": ["*.json"],
+        "fiu.packages": ["*.json"],
+        "fiu.detect": ["*.joblib", "*.json"],
+    },
+    install_requires=[
+        "apache-beam>=2.60",
+        "great-expectations>=1.3",
+        "pyarrow>=17",
+        "pandas>=2.1",
+        "numpy>=1.26",
+        "scipy>=1.11",
+        "rapidfuzz>=3.9",
+        "scikit-learn>=1.5",
+        "phonenumbers>=8.13",
+        "pycountry>=24.6",
+        "pyyaml>=6.0",
+        "jsonschema>=4.21",
+        "joblib>=1.3",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "hypothesis>=6.100"],
+    },
+    entry_points={"console_scripts": ["fiu=fiu.cli:main"]},
+)

@@ -1,0 +1,45 @@
+"""Exit codes and messages of the command line (CONTRACT §5)."""
+import pytest
+
+from fiu.cli import main
+from tests.conftest import txn, write_csv
+
+
+def test_bad_usage_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run"])
+    assert exit_info.value.code == 2
+
+
+def test_missing_input_folder_exits_2_naming_it(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
+    assert "nowhere: input folder does not exist" in capsys.readouterr().err
+
+
+def test_file_missing_a_required_column_exits_2_naming_file_and_column(tmp_path, capsys):
+    rows = [txn()]
+    write_csv(tmp_path / "transactions_a.csv", rows, header=[c for c in rows[0] if c != "currency"])
+    (tmp_path / "partners.yaml").write_text("partners:\n  - {id: bank-a, kind: financial_institution}\n")
+    code = main(["run", str(tmp_path), "--out", str(tmp_path.parent / "out-missing")])
+    assert code == 2
+    assert "transactions_a.csv: missing required column(s): currency" in capsys.readouterr().err
+
+
+def test_bad_partners_file_exits_2_with_every_problem(tmp_path, capsys):
+    write_csv(tmp_path / "transactions_a.csv", [txn()])
+    (tmp_path / "partners.yaml").write_text(
+        "partners:\n  - {id: ../x, kind: financial_institution}\n  - {id: le, kind: police}\n"
+    )
+    assert main(["run", str(tmp_path), "--out", str(tmp_path.parent / "out-partners")]) == 2
+    err = capsys.readouterr().err
+    assert "partners[1] id" in err and "partners[2] kind: 'police'" in err
+
+
+def test_out_folder_with_foreign_files_is_refused(tmp_path, capsys):
+    write_csv(tmp_path / "transactions_a.csv", [txn()])
+    (tmp_path / "partners.yaml").write_text("partners:\n  - {id: bank-a, kind: financial_institution}\n")
+    out = tmp_path.parent / "out-foreign"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    assert main(["run", str(tmp_path), "--out", str(out)]) == 2
+    assert (out / "thesis.docx").exists()
