@@ -40,6 +40,7 @@ setup(
         "rapidfuzz>=3.9",
         "scikit-learn>=1.5",
         "phonenumbers>=8.13",
+        "usaddress>=0.5",
         "pycountry>=24.6",
         "pyyaml>=6.0",
         "jsonschema>=4.21",

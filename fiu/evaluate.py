@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -125,7 +126,12 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
     """Every package against CONTRACT §4: what its recipient may never see."""
     victims = truth.get("potential_victims", {})
     victim_refs = set(victims.get("refs", []))
-    victim_names = {n.casefold() for n in victims.get("names", []) if len(n) >= 4}
+    victim_accounts = set(victims.get("account_ids", []))
+    # A full name leaks wherever it stands as words; a single name ("Amber", a stage
+    # name) only as a whole value, or "TLP:AMBER" would count as a leak.
+    names = {n.casefold() for n in victims.get("names", [])}
+    full_names = [re.compile(rf"\b{re.escape(n)}\b") for n in sorted(names) if " " in n.strip()]
+    single_names = {n for n in names if " " not in n.strip()}
     accounts_by_partner: dict[str, set[str]] = defaultdict(set)
     for ref in truth["entities"]:
         if ref_kind(ref) == "account":
@@ -145,11 +151,10 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         where = f"{package_path.parent.parent.name}/{recipient['id']}"
         for text in strings:
             folded = text.casefold()
-            if text in victim_refs:
-                leaks.append(f"{where}: potential victim ref {text}")
-            for name in victim_names:
-                if name in folded:
-                    leaks.append(f"{where}: potential victim name in {text[:60]!r}")
+            if text in victim_refs or text in victim_accounts:
+                leaks.append(f"{where}: potential victim's record {text}")
+            if folded in single_names or any(p.search(folded) for p in full_names):
+                leaks.append(f"{where}: potential victim name in {text[:60]!r}")
             kind = ref_kind(text) if ":" in text else ""
             if kind in ("account", "txn"):
                 partner = ref_partner(text)

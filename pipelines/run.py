@@ -14,10 +14,12 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from fiu.detect.model import CaseModel
 from fiu.config import RunConfig, fixed_time, run_id
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
-from fiu.errors import UsageError
+from fiu.errors import FiuError, UsageError
 from fiu.io.inputs import InputFile, list_inputs
+from fiu.io.readers import check_header
 from fiu.io.writers import write_json
 from fiu.manifest import build_manifest, kind_counts, summary_table, versions
 from fiu.packages.assemble import RunStamp, latest_observation
@@ -54,8 +56,9 @@ def build(
     tables = _by_kind(records)
     resolved = records | "ResolveEntities" >> ResolveEntities()
     _ = resolved["entities"] | "WriteEntities" >> WriteEntities(out)
+    model = CaseModel.load(cfg.model_path) if cfg.model_path else None
     detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
-        model_path=cfg.model_path, threshold=cfg.threshold
+        model=model, threshold=cfg.threshold
     )
     cases = {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
     _ = cases | "WriteCases" >> WriteCases(out)
@@ -143,6 +146,8 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     started = _now()
     clock = time.perf_counter()
     files = list_inputs(cfg.input_dir)
+    for source in files:
+        check_header(source)
     partners = load_partners(cfg.partners_file())
     suites = load_suites()
     code_versions = versions()
@@ -153,8 +158,11 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     options = PipelineOptions(list(beam_args or []), runner=cfg.runner)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, cfg, files, partners, suites, run)
-    result = pipeline.run()
-    result.wait_until_finish()
+    try:
+        result = pipeline.run()
+        result.wait_until_finish()
+    except Exception as err:  # a worker's FiuError arrives wrapped by the runner
+        raise _fiu_error_in(err) or err
     timings = stage_timings(result)
     timings["total"] = time.perf_counter() - clock
     work = out / WORK
@@ -181,6 +189,17 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     print(summary_table(manifest), file=sys.stderr)
     return manifest
+
+
+def _fiu_error_in(err: BaseException) -> FiuError | None:
+    """The FiuError behind a runner's wrapped exception, if one caused it."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, FiuError):
+            return err
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return None
 
 
 def _now() -> str:

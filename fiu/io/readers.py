@@ -55,6 +55,30 @@ def read_file(source: InputFile, batch_rows: int = BATCH_ROWS) -> ReadResult:
         raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
 
 
+def check_header(source: InputFile) -> None:
+    """File-level problems found before a job starts: unreadable file, wrong encoding,
+    a required column missing from a CSV header or Parquet schema."""
+    path = Path(source.path)
+    try:
+        if source.format == "csv":
+            with path.open(encoding="utf-8") as handle:
+                for _ in iter(lambda: handle.read(1 << 20), ""):
+                    pass
+            names = _csv_header(source, path)
+        elif source.format == "parquet":
+            names = pq.read_schema(path).names
+        else:
+            path.read_bytes().decode("utf-8")
+            return
+    except UnicodeDecodeError as err:
+        raise InputError(source.name, f"not UTF-8: byte {err.start} cannot be decoded") from err
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
+    missing = [c for c in required_columns(source.kind) if c not in names]
+    if missing:
+        raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
+
+
 def read_batches(source: InputFile, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """The raw batches of one file (broken rows left out; see `read_file`)."""
     yield from read_file(source, batch_rows).batches

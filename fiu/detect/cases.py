@@ -1,0 +1,551 @@
+"""From typed records to scored cases: features → rule hits → networks → model → case dicts.
+
+`detect_cases` is the one-process form. The Beam form (`pipelines/detect.py`) runs
+`summarise_transactions` per bucket of accounts, merges the parts with
+`combine_summaries`, and calls `cases_from_summary` once, so both give the same cases.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .features import (
+    ACCOUNT_PARTY_FEATURES,
+    ENTITY_FEATURES,
+    TRANSACTION_FEATURES,
+    NetworkContext,
+    PartyContext,
+    _is_massage,
+    network_features,
+    party_features,
+    prepare_transactions,
+    transaction_features,
+)
+from .model import CaseModel, default_model
+from .networks import (
+    POTENTIAL_VICTIM,
+    SUBJECT,
+    LinkSettings,
+    assign_roles,
+    combine_flows,
+    entity_edges,
+    grow_networks,
+    hub_identifiers,
+    money_flows,
+    party_records,
+)
+from .rules import Rule, RuleHit, evaluate, load_rules
+
+DEFAULT_THRESHOLD = 0.5
+SEED_WEIGHT = 0.3  # one medium rule, or two low ones, make an entity a seed
+TYPOLOGY_SHARE = 0.7  # a second typology is named when its rule score is this close
+
+
+@dataclass
+class TransactionSummary:
+    """What detection needs from transactions, per account; mergeable across buckets."""
+
+    features: pd.DataFrame
+    flows: pd.DataFrame
+    months: pd.DataFrame  # account, month, in, out, count
+    regions: pd.DataFrame  # account, region
+    count: int = 0
+
+
+def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> TransactionSummary:
+    """Features, money flows, monthly totals and regions of the accounts in `transactions`.
+
+    Every transaction of an account must be in the same call (the pipeline buckets by
+    account ref).
+    """
+    if transactions is None or transactions.num_rows == 0:
+        return TransactionSummary(
+            pd.DataFrame(columns=[f.__name__ for f in TRANSACTION_FEATURES], dtype=float),
+            combine_flows([]),
+            pd.DataFrame({"account": [], "month": [], "in": [], "out": [], "count": []}),
+            pd.DataFrame({"account": [], "region": []}),
+            0,
+        )
+    t = prepare_transactions(transactions)
+    feats = transaction_features(t)
+    month = pd.to_datetime(t["day"], unit="D").dt.strftime("%Y-%m-01")
+    amt_in = np.where(t["inflow"], t["amount"], 0.0)
+    amt_out = np.where(t["inflow"], 0.0, t["amount"])
+    months = (
+        pd.DataFrame({"account": t["account"], "month": month, "in": amt_in, "out": amt_out, "count": 1})
+        .groupby(["account", "month"], sort=True).sum().reset_index()
+    )
+    regions = t[["account", "region"]].dropna().drop_duplicates().sort_values(["account", "region"])
+    return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t))
+
+
+def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary:
+    """Merge per-bucket summaries (accounts never span buckets)."""
+    parts = list(parts)
+    if not parts:
+        return summarise_transactions(None)
+    feats = pd.concat([p.features for p in parts if len(p.features)] or [parts[0].features])
+    feats = feats[~feats.index.duplicated()].sort_index()
+    feats.index.name = "ref"
+    months = pd.concat([p.months for p in parts], ignore_index=True)
+    months = months.groupby(["account", "month"], sort=True).sum().reset_index() if len(months) else months
+    regions = pd.concat([p.regions for p in parts], ignore_index=True).drop_duplicates()
+    regions = regions.sort_values(["account", "region"]).reset_index(drop=True)
+    return TransactionSummary(
+        feats, combine_flows([p.flows for p in parts]), months, regions, sum(p.count for p in parts)
+    )
+
+
+@dataclass
+class Candidates:
+    """Candidate networks with everything needed to score and describe them."""
+
+    records: pd.DataFrame
+    account_features: pd.DataFrame
+    entity_features: pd.DataFrame
+    network_features: pd.DataFrame
+    members: pd.DataFrame  # ref, entity_id, network_id (+ record columns)
+    hits: list[RuleHit]
+    roles: dict[str, str]
+    summary: TransactionSummary
+    seeds: set[str] = field(default_factory=set)
+
+
+def _normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
+    if table is None or "phone_norm" in table.column_names:
+        return table
+    from ..normalize.records import normalise
+
+    return normalise(kind, table)
+
+
+def _feature_table(frame: pd.DataFrame) -> pa.Table:
+    frame = frame.copy()
+    frame.index = frame.index.astype(str)
+    out = pa.Table.from_pandas(frame, preserve_index=True)
+    name = frame.index.name or "__index_level_0__"
+    cols = out.column_names
+    if name in cols and name != "ref":
+        out = out.rename_columns(["ref" if c == name else c for c in cols])
+    elif "ref" not in cols:
+        out = out.append_column("ref", pa.array(list(frame.index), pa.string()))
+    return out.replace_schema_metadata(None)
+
+
+def _hit_weights(hits: list[RuleHit], rules: dict[str, Rule], key_entity: dict[str, str]) -> pd.Series:
+    rows = [(key_entity.get(h.key, h.key), h.rule_id, rules[h.rule_id].weight) for h in hits]
+    if not rows:
+        return pd.Series(dtype=float)
+    f = pd.DataFrame(rows, columns=["entity", "rule", "w"]).drop_duplicates(["entity", "rule"])
+    return f.groupby("entity")["w"].apply(lambda w: 1 - np.prod(1 - w.to_numpy()))
+
+
+def candidate_networks(
+    summary: TransactionSummary,
+    accounts: pa.Table | None,
+    osint: pa.Table | None,
+    entities: pa.Table | None,
+    rules: Sequence[Rule],
+    settings: LinkSettings = LinkSettings(),
+) -> Candidates:
+    """Account and entity features and hits, seeds, networks grown from them, network hits."""
+    records = party_records(_normalised("accounts", accounts), _normalised("osint", osint), entities)
+    hubs = hub_identifiers(records, settings.max_identifier_entities)
+    ctx = PartyContext(records, hubs, summary.features)
+    acc_refs = pd.Index(sorted(records.loc[records["kind"] == "account", "ref"]), name="ref")
+    account_features = summary.features.reindex(acc_refs).join(
+        party_features(ctx, ACCOUNT_PARTY_FEATURES, acc_refs)
+    )
+    account_features.index.name = "ref"
+    ent_ids = pd.Index(sorted(records["entity_id"].unique()), name="ref")
+    entity_features = party_features(ctx, ENTITY_FEATURES, ent_ids)
+    hits = evaluate(rules, _feature_table(account_features), level="account")
+    hits += evaluate(rules, _feature_table(entity_features), level="entity")
+    by_id = {r.id: r for r in rules}
+    ref_entity = dict(zip(records["ref"], records["entity_id"]))
+    weights = _hit_weights(hits, by_id, ref_entity)
+    seeds = set(weights[weights >= SEED_WEIGHT - 1e-9].index)
+    edges = entity_edges(records, summary.flows, hubs, settings)
+    nets = grow_networks(list(ent_ids), edges, seeds, settings)
+    members = records.merge(nets, on="entity_id").sort_values(["network_id", "ref"]).reset_index(drop=True)
+    members["is_massage"] = _is_massage(members)
+    nctx = NetworkContext(members, account_features, entity_features, summary.flows)
+    net_feats = network_features(nctx) if len(members) else pd.DataFrame(index=pd.Index([], name="ref"))
+    if len(net_feats):
+        hits += evaluate(rules, _feature_table(net_feats), level="network")
+    roles = assign_roles(records, account_features, entity_features, summary.flows)
+    return Candidates(records, account_features, entity_features, net_feats, members,
+                      sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds)
+
+
+# --- model inputs -----------------------------------------------------------------------
+
+
+def _network_hits(c: Candidates) -> pd.DataFrame:
+    """One row per (network, rule, key) hit inside the network."""
+    m = c.members
+    rows = []
+    ref_net = dict(zip(m["ref"], m["network_id"]))
+    ent_nets = m.groupby("entity_id")["network_id"].first().to_dict()
+    nets = set(c.network_features.index)
+    for h in c.hits:
+        if h.level == "account":
+            net = ref_net.get(h.key)
+        elif h.level == "entity":
+            net = ent_nets.get(h.key)
+        else:
+            net = h.key if h.key in nets else None
+        if net is not None:
+            rows.append((net, h.rule_id, h.key, h.level, h.explanation))
+    return pd.DataFrame(rows, columns=["network_id", "rule_id", "key", "level", "explanation"])
+
+
+def model_matrix(c: Candidates, rules: Sequence[Rule]) -> pd.DataFrame:
+    """One row per candidate network: network features, the largest account and entity
+    feature values among members, rule hit counts and rule scores per typology."""
+    nets = c.network_features.index
+    X = c.network_features.copy()
+    m = c.members
+    acc = m[m["kind"] == "account"][["network_id", "ref"]]
+    af = c.account_features.reindex(acc["ref"])
+    af.index = acc["network_id"].to_numpy()
+    X = X.join(af.groupby(level=0).max(), how="left")
+    ents = m[["network_id", "entity_id"]].drop_duplicates()
+    ef = c.entity_features.reindex(ents["entity_id"])
+    ef.index = ents["network_id"].to_numpy()
+    X = X.join(ef.groupby(level=0).max(), how="left")
+    nh = _network_hits(c)
+    by_id = {r.id: r for r in rules}
+    for r in rules:
+        cnt = nh[nh["rule_id"] == r.id].groupby("network_id")["key"].nunique()
+        X[f"rule:{r.id}"] = cnt.reindex(nets).fillna(0).astype(float)
+    scores = rule_scores(nh, by_id)
+    for col in scores.columns:
+        X[col] = scores[col].reindex(nets).fillna(0.0)
+    X.index.name = "network_id"
+    return X.sort_index()
+
+
+def rule_scores(network_hits: pd.DataFrame, rules: dict[str, Rule]) -> pd.DataFrame:
+    """Per network: `rule_score` (all distinct rules hit) and `rule_score:<typology>`.
+
+    Each distinct rule adds its severity weight w (low 0.15, medium 0.3, high 0.5):
+    score = 1 − Π(1 − w). Example: one high and one medium rule → 0.65.
+    """
+    if network_hits.empty:
+        return pd.DataFrame(columns=["rule_score"])
+    d = network_hits[["network_id", "rule_id"]].drop_duplicates()
+    d = d.assign(
+        w=d["rule_id"].map(lambda r: rules[r].weight),
+        typology=d["rule_id"].map(lambda r: rules[r].typology),
+    )
+    comb = lambda w: 1 - np.prod(1 - w.to_numpy())  # noqa: E731
+    out = pd.DataFrame({"rule_score": d.groupby("network_id")["w"].apply(comb)})
+    for typ, g in d.groupby("typology"):
+        out[f"rule_score:{typ}"] = g.groupby("network_id")["w"].apply(comb)
+    return out.fillna(0.0)
+
+
+def network_labels(c: Candidates, labels: pa.Table | None) -> pd.Series:
+    """Label of each candidate network from labelled refs: 1 if any member ref is labelled 1,
+    0 if its labelled refs are all 0; networks without labelled refs are left out."""
+    if labels is None or labels.num_rows == 0:
+        return pd.Series(dtype=int)
+    lab = labels.select(["ref", "label"]).to_pandas()
+    lab["label"] = lab["label"].astype(int)
+    m = c.members[["ref", "network_id"]].merge(lab, on="ref")
+    return m.groupby("network_id")["label"].max().astype(int).sort_index()
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+def _case_id(refs: list[str]) -> str:
+    return "case-" + hashlib.sha256(min(refs).encode("utf-8")).hexdigest()[:12]
+
+
+def _uniq(values: Iterable[Any]) -> list[Any]:
+    return sorted({v for v in values if v is not None and v == v and v != ""})
+
+
+def _subjects(c: Candidates, net_members: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for ent, g in net_members.groupby("resolved_entity_id", sort=True):
+        if g["is_business"].any():
+            etype = "business"
+        elif ((g["kind"] == "account") | (g["entity_type"] == "person")).any():
+            etype = "person"
+        else:
+            etype = "unknown"
+        out.append({
+            "entity_id": ent,
+            "role": POTENTIAL_VICTIM if all(
+                c.roles.get(u) == POTENTIAL_VICTIM for u in g["entity_id"].unique()
+            ) else SUBJECT,
+            "entity_type": etype,
+            "names": _uniq(g["name"]),
+            "refs": sorted(g["ref"]),
+            "phones": _uniq(g["phone_norm"]),
+            "emails": _uniq(g["email_norm"]),
+            "addresses": _uniq(g["address_norm"]),
+            "regions": _uniq(g["region"]),
+            "partners": _uniq(g["partner"]),
+        })
+    return sorted(out, key=lambda s: (s["role"] != SUBJECT, s["entity_id"]))
+
+
+def _hit_refs(c: Candidates, level: str, key: str, net_refs: list[str]) -> list[str]:
+    if level == "account":
+        return [key]
+    if level == "entity":
+        return sorted(c.records.loc[c.records["entity_id"] == key, "ref"])
+    return net_refs
+
+
+def _explanation(texts: list[str]) -> str:
+    texts = list(dict.fromkeys(texts))
+    if len(texts) <= 3:
+        return "; ".join(texts)
+    return "; ".join(texts[:3]) + f"; and {len(texts) - 3} more"
+
+
+def _typologies(scores: pd.Series) -> list[str]:
+    typ = {k.split(":", 1)[1]: v for k, v in scores.items()
+           if k.startswith("rule_score:") and not k.endswith(":general") and v > 0}
+    if not typ:
+        return []
+    best = max(typ.values())
+    chosen = [t for t, v in typ.items() if v >= TYPOLOGY_SHARE * best]
+    return sorted(chosen, key=lambda t: (-typ[t], t))[:2]
+
+
+def score_cases(
+    c: Candidates,
+    rules: Sequence[Rule],
+    model: CaseModel | None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[dict[str, Any]]:
+    """Case dicts (architecture §4) of the candidate networks scoring ≥ `threshold`.
+
+    The case score is the mean of the rule score and the model probability (the rule
+    score alone without a model).
+    """
+    if c.network_features.empty:
+        return []
+    X = model_matrix(c, rules)
+    rule_score = X["rule_score"] if "rule_score" in X else pd.Series(0.0, index=X.index)
+    if model is not None:
+        proba = pd.Series(model.predict_proba(X)[:, 1], index=X.index)
+        score = (rule_score + proba) / 2
+    else:
+        proba = None
+        score = rule_score
+    # A case needs at least one typology-specific rule: general red flags alone
+    # (structuring, shared identifiers) are not evidence of trafficking.
+    specific = X[[c for c in X.columns if c.startswith("rule_score:") and c != "rule_score:general"]]
+    has_typology = specific.gt(0).any(axis=1) if specific.shape[1] else pd.Series(False, index=X.index)
+    chosen = [n for n in X.index if score[n] >= threshold and has_typology[n]]
+    reasons = dict(zip(chosen, model.reasons(X.loc[chosen]))) if model is not None and chosen else {}
+    by_id = {r.id: r for r in rules}
+    nh = _network_hits(c)
+    months = c.summary.months
+    txn_regions = c.summary.regions
+    cases = []
+    for net in chosen:
+        mem = c.members[c.members["network_id"] == net]
+        refs = sorted(mem["ref"])
+        rule_hits = []
+        for rid, g in nh[nh["network_id"] == net].groupby("rule_id", sort=True):
+            r = by_id[rid]
+            hit_refs = sorted({x for _, h in g.iterrows() for x in _hit_refs(c, h["level"], h["key"], refs)})
+            rule_hits.append({
+                "rule_id": rid, "title": r.title, "typology": r.typology,
+                "indicator": r.indicator, "source": r.source, "severity": r.severity,
+                "level": r.level, "refs": hit_refs, "explanation": _explanation(list(g["explanation"])),
+            })
+        acc_refs = set(mem.loc[mem["kind"] == "account", "ref"])
+        tl = months[months["account"].isin(acc_refs)].groupby("month", sort=True)[["in", "out", "count"]].sum()
+        timeline = [
+            {"date": str(mo), "in": round(float(r["in"]), 2), "out": round(float(r["out"]), 2),
+             "count": int(r["count"])}
+            for mo, r in tl.iterrows()
+        ]
+        regions = _uniq(list(mem["region"]) + list(txn_regions.loc[txn_regions["account"].isin(acc_refs), "region"]))
+        model_part: dict[str, Any] = {"score": None, "version": None, "reasons": []}
+        if model is not None and proba is not None:
+            model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
+                          "reasons": reasons.get(net, [])}
+        cases.append({
+            "case_id": _case_id(refs),
+            "score": round(float(score[net]), 4),
+            "typologies": _typologies(X.loc[net]),
+            "refs": refs,
+            "rule_hits": rule_hits,
+            "model": model_part,
+            "subjects": _subjects(c, mem),
+            "regions": regions,
+            "timeline": timeline,
+        })
+    return sorted(cases, key=lambda k: k["case_id"])
+
+
+def cases_from_summary(
+    summary: TransactionSummary,
+    accounts: pa.Table | None,
+    osint: pa.Table | None,
+    entities: pa.Table | None,
+    labels: pa.Table | None = None,
+    rules: Sequence[Rule] | None = None,
+    model: CaseModel | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    use_default_model: bool = True,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Everything after the per-account transaction summary: the global half of detection."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"`threshold` must be in (0, 1]; got {threshold}")
+    rules = list(load_rules() if rules is None else rules)
+    c = candidate_networks(summary, accounts, osint, entities, rules)
+    fitted = False
+    fit_note = None
+    y = network_labels(c, labels)
+    if len(y) and y.nunique() == 2 and y.value_counts().min() >= 2:
+        X = model_matrix(c, rules)
+        model = CaseModel().fit(X.loc[y.index], y.to_numpy(),
+                                training_data={"source": "labels in the input folder"})
+        fitted = True
+    elif labels is not None and labels.num_rows:
+        fit_note = "labels present but too few labelled candidate networks of each class to fit"
+    if model is None and use_default_model:
+        model = default_model()
+    cases = score_cases(c, rules, model, threshold)
+    level_counts = {lv: sum(1 for h in c.hits if h.level == lv) for lv in ("account", "entity", "network")}
+    typ_counts: dict[str, int] = {}
+    for case in cases:
+        for t in case["typologies"]:
+            typ_counts[t] = typ_counts.get(t, 0) + 1
+    stats: dict[str, Any] = {
+        "transactions": int(summary.count),
+        "accounts": int((c.records["kind"] == "account").sum()),
+        "osint": int((c.records["kind"] == "osint").sum()),
+        "entities": int(c.records["entity_id"].nunique()),
+        "rules": len(rules),
+        "rule_hits": level_counts,
+        "seeds": len(c.seeds),
+        "candidate_networks": int(len(c.network_features)),
+        "cases": len(cases),
+        "cases_by_typology": dict(sorted(typ_counts.items())),
+        "potential_victims": int(sum(
+            1 for case in cases for s in case["subjects"] if s["role"] == POTENTIAL_VICTIM
+        )),
+        "threshold": threshold,
+        "score": "mean of rule score and model probability" if model else "rule score",
+        "model": None if model is None else {
+            "version": model.version_,
+            "fitted_on_labels": fitted,
+            "sklearn_version": model.card_.get("sklearn_version"),
+            "metrics": model.card_.get("held_out_metrics", {}),
+        },
+        "model_fitted_on_labels": fitted,
+    }
+    if fit_note:
+        stats["model_note"] = fit_note
+    return cases, stats
+
+
+def detect_cases(
+    transactions: pa.Table | None,
+    accounts: pa.Table | None,
+    osint: pa.Table | None,
+    entities: pa.Table | None,
+    labels: pa.Table | None = None,
+    rules: Sequence[Rule] | None = None,
+    model: CaseModel | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    use_default_model: bool = True,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Cases and stats in one process (the Beam `DetectCases` gives the same).
+
+    `model=None` uses the packaged default model (unless `use_default_model=False`);
+    labels with both classes among candidate networks fit a fresh model first.
+    """
+    summary = summarise_transactions(transactions)
+    return cases_from_summary(summary, accounts, osint, entities, labels, rules, model,
+                              threshold, use_default_model)
+
+
+def candidates_for(tables: dict[str, pa.Table], entities: pa.Table | None = None,
+                   rules: Sequence[Rule] | None = None) -> tuple[Candidates, pa.Table]:
+    """Candidate networks of loaded input tables (resolving entities when not given)."""
+    rules = list(load_rules() if rules is None else rules)
+    acc = _normalised("accounts", tables.get("accounts"))
+    osi = _normalised("osint", tables.get("osint"))
+    if entities is None:
+        from ..resolve import resolve_entities
+
+        entities, _ = resolve_entities(acc, osi)
+    summary = summarise_transactions(tables.get("transactions"))
+    return candidate_networks(summary, acc, osi, entities, rules), entities
+
+
+def train(tables: dict[str, pa.Table], entities: pa.Table | None = None,
+          rules: Sequence[Rule] | None = None, model: CaseModel | None = None) -> CaseModel:
+    """Fit a case model on the `labels` of loaded input tables (`fiu train`)."""
+    from ..errors import UsageError
+
+    rules = list(load_rules() if rules is None else rules)
+    c, _ = candidates_for(tables, entities, rules)
+    y = network_labels(c, tables.get("labels"))
+    if len(y) == 0 or y.nunique() < 2:
+        raise UsageError("training needs `labels` rows (label 1 and 0) that fall in candidate networks")
+    X = model_matrix(c, rules)
+    return (model or CaseModel()).fit(
+        X.loc[y.index], y.to_numpy(),
+        training_data={"source": "labels in the input folder", "candidate_networks": int(len(X))},
+    )
+
+
+def account_buckets(transactions: pa.Table | pa.RecordBatch, buckets: int) -> np.ndarray:
+    """Bucket of every transaction: `zlib.crc32(account ref) % buckets`, stable everywhere."""
+    import zlib
+
+    import pyarrow.compute as pc
+
+    refs = pc.binary_join_element_wise(
+        "account", transactions.column("partner_id"), transactions.column("account_id"), ":"
+    )
+    if isinstance(refs, pa.ChunkedArray):
+        refs = refs.combine_chunks() if refs.num_chunks else pa.array([], pa.string())
+    encoded = pc.dictionary_encode(refs)
+    # One crc32 per distinct account, not per row.
+    per_ref = np.array(
+        [zlib.crc32(r.encode("utf-8")) % buckets for r in encoded.dictionary.to_pylist()],
+        dtype=np.int64,
+    )
+    return per_ref[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def split_by_account_bucket(
+    transactions: pa.RecordBatch | pa.Table, buckets: int
+) -> list[tuple[int, pa.RecordBatch | pa.Table]]:
+    """(bucket, rows of that bucket) for every non-empty bucket of a transactions batch."""
+    if transactions.num_rows == 0:
+        return []
+    b = account_buckets(transactions, buckets)
+    out = []
+    for k in np.unique(b):
+        out.append((int(k), transactions.filter(pa.array(b == k))))
+    return out
+
+
+def concat_batches(batches: Iterable[pa.RecordBatch | pa.Table]) -> pa.Table | None:
+    """One table from batches of one kind (None when there are none)."""
+    tables = [pa.Table.from_batches([b]) if isinstance(b, pa.RecordBatch) else b for b in batches]
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        return None
+    return pa.concat_tables(tables, promote_options="default")

@@ -1,0 +1,1013 @@
+"""Named features the rules and the case model read: one documented function each.
+
+Three families, one per rule `level`:
+
+- transaction features (`level: account`) take the prepared transactions frame of
+  `prepare_transactions` and return a Series indexed by account ref. They only need the
+  account's own transactions, so the pipeline computes them per bucket of accounts.
+- party features (`level: account` and `level: entity`) take a `PartyContext` (accounts,
+  osint records, entities) and return a Series indexed by account ref or entity id.
+- network features (`level: network`) take a `NetworkContext` and return a Series indexed
+  by network id.
+
+A function's docstring is its documentation (`fiu rules list --features`). Everything is
+vectorised with pandas / numpy; the registry is the explicit tuples at the bottom.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+NIGHT_START_HOUR = 22
+NIGHT_END_HOUR = 6
+HOTEL_MCCS = frozenset(["7011", *[str(m) for m in range(3501, 4000)]])
+AD_MCCS = frozenset(["7311"])
+ALT_PAYMENT_MCCS = frozenset(["6051", "6540"])
+GROCERY_MCCS = frozenset(["5411"])
+MASSAGE_WORDS = re.compile(r"massage|spa\b|bodywork|reflexolog|foot\s*rub|acupress", re.I)
+LABOR_BUSINESS_WORDS = re.compile(
+    r"staffing|labou?r|contract|recruit|farm|agricultur|harvest|construction|cleaning|"
+    r"landscap|temp\b|workforce|manpower|packing|processing",
+    re.I,
+)
+FEE_MEMO = re.compile(
+    r"\brent\b|housing|lodging|room|bed\b|dorm|\bfees?\b|recruit|placement|visa|"
+    r"transport|\bvan\b|\bbus\b|ride|debt|loan|advance|deposit for|uniform|tools",
+    re.I,
+)
+PAYROLL_MEMO = re.compile(r"payroll|salary|wages?\b|pay ?period|paycheck|direct dep", re.I)
+AD_SITE_WORDS = re.compile(r"classified|escort|adult|backpage|listcrawler|skip the|ads?\b", re.I)
+REVIEW_FLAGS = (
+    # (weight, pattern): keyword families of IMB-6; a weak signal, never alone sufficient.
+    (2.0, re.compile(r"live[sd]? (?:on site|there|in the back)|sleep(?:s|ing)? (?:there|in)|"
+                     r"beds? in the back|mattress|cots?\b", re.I)),
+    (2.0, re.compile(r"locked doors?|door (?:is|was) locked|buzz(?:ed)? in|back door|"
+                     r"camera at the door", re.I)),
+    (1.0, re.compile(r"open (?:late|till|until) (?:midnight|[1-4] ?am)|late night|"
+                     r"after midnight|24 ?h", re.I)),
+    (1.0, re.compile(r"cash only|no cards?|tip in cash|extra in cash", re.I)),
+    (1.5, re.compile(r"happy ending|full service|extras?\b|table shower|"
+                     r"no (?:english|speak)|new girls?", re.I)),
+)
+TRAFFICKING_WORDS = re.compile(
+    r"traffick|forced labou?r|servitude|peonage|exploitation|smuggl|sex work ring|"
+    r"pandering|pimping|prostitution",
+    re.I,
+)
+WAGE_CLAIM_WORDS = re.compile(
+    r"wage theft|unpaid wages|wage claim|back wages|labou?r violation|wage and hour|"
+    r"h-2a violation|debarred|recruitment fees?|withheld passports?|traffick",
+    re.I,
+)
+
+_DAY_S = 86_400
+_KEY_SCALE = 10**10  # account code × this + seconds: one sortable int64 key
+
+
+# --- preparing transactions -----------------------------------------------------------
+
+
+def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFrame:
+    """The typed transactions batch as the frame every transaction feature reads.
+
+    Columns: `account` (account ref), `txn` (txn ref), `t` (UTC seconds), `local_hour`,
+    `day` (local day number), `amount`, `inflow`, `channel`, `mcc`, `region`, `cp`
+    (counterparty key: `account:<partner>:<id>` for a known partner account, else the
+    folded name), `cp_account` (that account ref or None), `memo`.
+    """
+    tb = transactions if isinstance(transactions, pa.Table) else pa.Table.from_batches(
+        [transactions]
+    )
+    n = tb.num_rows
+
+    def col(name: str) -> pa.ChunkedArray | pa.Array:
+        if name in tb.column_names:
+            return tb.column(name)
+        return pa.nulls(n, pa.string())
+
+    ts = pc.cast(col("timestamp"), pa.timestamp("us", tz="UTC"))
+    t_us = pc.cast(pc.cast(ts, pa.timestamp("us")), pa.int64()).to_numpy(zero_copy_only=False)
+    if "utc_offset_minutes" in tb.column_names:
+        off = pc.fill_null(pc.cast(tb.column("utc_offset_minutes"), pa.int64()), 0)
+        off_s = off.to_numpy(zero_copy_only=False).astype(np.int64) * 60
+    else:
+        off_s = np.zeros(n, dtype=np.int64)
+    t_s = t_us // 1_000_000
+    local_s = t_s + off_s
+    account = pc.binary_join_element_wise("account", col("partner_id"), col("account_id"), ":")
+    txn = pc.binary_join_element_wise("txn", col("partner_id"), col("txn_id"), ":")
+    cp_raw = col("counterparty_account")
+    is_partner_acct = pc.fill_null(pc.match_substring_regex(cp_raw, r"^[^:\s]+:[^:\s]+$"), False)
+    cp_account = pc.if_else(
+        is_partner_acct, pc.binary_join_element_wise("account", cp_raw, ":"), None
+    )
+    cp_name = pc.utf8_lower(pc.utf8_trim_whitespace(col("counterparty_name")))
+    cp_name = pc.if_else(pc.equal(cp_name, ""), None, cp_name)
+    cp = pc.coalesce(cp_account, cp_name, pc.utf8_lower(pc.utf8_trim_whitespace(cp_raw)))
+    frame = pd.DataFrame(
+        {
+            "account": np.asarray(account.to_pylist(), dtype=object),
+            "txn": np.asarray(txn.to_pylist(), dtype=object),
+            "t": t_s,
+            "local_hour": (local_s // 3600) % 24,
+            "day": local_s // _DAY_S,
+            "amount": pc.fill_null(pc.cast(col("amount"), pa.float64()), 0.0).to_numpy(
+                zero_copy_only=False
+            ),
+            "inflow": pc.fill_null(pc.equal(col("direction"), "in"), False).to_numpy(
+                zero_copy_only=False
+            ),
+            "channel": col("channel").to_pandas().astype(object),
+            "mcc": pc.utf8_trim_whitespace(col("merchant_category_code")).to_pandas().astype(
+                object
+            ),
+            "region": col("region").to_pandas().astype(object),
+            "cp": cp.to_pandas().astype(object),
+            "cp_account": cp_account.to_pandas().astype(object),
+            "memo": col("memo").to_pandas().fillna("").astype(str),
+        }
+    )
+    return frame.sort_values(["account", "t", "txn"], kind="stable").reset_index(drop=True)
+
+
+def _night(t: pd.DataFrame) -> pd.Series:
+    return (t["local_hour"] >= NIGHT_START_HOUR) | (t["local_hour"] < NIGHT_END_HOUR)
+
+
+def _mcc_in(t: pd.DataFrame, codes: frozenset[str]) -> pd.Series:
+    return t["mcc"].isin(codes)
+
+
+def _share(num: pd.Series, den: pd.Series) -> pd.Series:
+    den = den[den > 0]
+    return (num.reindex(den.index).fillna(0) / den).astype(float)
+
+
+def _count(t: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    return mask.groupby(t["account"]).sum().astype(float)
+
+
+def _max_count_window(t: pd.DataFrame, mask: pd.Series, days: int) -> pd.Series:
+    """Most events of `mask` in any `days`-day window starting at an event, per account."""
+    sub = t.loc[mask, ["account", "t"]]
+    if sub.empty:
+        return pd.Series(dtype=float)
+    codes, _ = pd.factorize(sub["account"], sort=True)
+    key = codes.astype(np.int64) * _KEY_SCALE + (sub["t"].to_numpy() - int(sub["t"].min()))
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    end = np.searchsorted(key, key + days * _DAY_S, side="left")
+    counts = end - np.arange(len(key))
+    return pd.Series(counts, index=sub["account"].to_numpy()[order]).groupby(level=0).max().astype(
+        float
+    )
+
+
+def _max_distinct_window(t: pd.DataFrame, mask: pd.Series, value: str, days: int) -> pd.Series:
+    """Most distinct `value`s of `mask` events in any `days`-day window, per account."""
+    sub = t.loc[mask & t[value].notna(), ["account", "day", value]].drop_duplicates()
+    if sub.empty:
+        return pd.Series(dtype=float)
+    pairs = sub.merge(sub, on="account", suffixes=("", "_o"))
+    delta = pairs["day_o"] - pairs["day"]
+    pairs = pairs[(delta >= 0) & (delta < days)]
+    per_anchor = pairs.groupby(["account", "day"])[f"{value}_o"].nunique()
+    return per_anchor.groupby(level=0).max().astype(float)
+
+
+def _swept(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
+    """Transfers out matched to the latest inflow of the same account at most `hours` before.
+
+    Columns: account, cp, amount (of the outflow). Only transfers to a person or a known
+    partner account count (p2p, or a `counterparty_account` of a partner): rent to a
+    landlord or a card purchase is spending, not a sweep. An outflow with no inflow in
+    the window is not swept money. With `drain`, every outflow but card purchases
+    counts (cash withdrawals and wires empty a funnel account too).
+    """
+    ins = t.loc[t["inflow"], ["account", "t"]].rename(columns={"t": "t_in"})
+    transfer = (t["channel"] == "p2p") | t["cp_account"].notna()
+    if drain:
+        transfer = transfer | t["channel"].isin(["cash", "wire", "check", "ach"])
+    outs = t.loc[~t["inflow"] & transfer, ["account", "t", "cp", "amount"]]
+    if ins.empty or outs.empty:
+        return pd.DataFrame(columns=["account", "cp", "amount"])
+    ins = ins.sort_values("t_in", kind="stable")
+    outs = outs.sort_values("t", kind="stable")
+    ins["t"] = ins["t_in"]
+    matched = pd.merge_asof(
+        outs, ins, on="t", by="account", direction="backward", tolerance=hours * 3600
+    )
+    return matched.loc[matched["t_in"].notna(), ["account", "cp", "amount"]]
+
+
+def _in_amount(t: pd.DataFrame) -> pd.Series:
+    return t.loc[t["inflow"], "amount"].groupby(t.loc[t["inflow"], "account"]).sum()
+
+
+# --- transaction features (level: account) --------------------------------------------
+
+
+def card_receipt_count(t: pd.DataFrame) -> pd.Series:
+    """Number of card payments received (channel card, direction in)."""
+    return _count(t, t["inflow"] & (t["channel"] == "card"))
+
+
+def night_card_share(t: pd.DataFrame) -> pd.Series:
+    """Share of card receipts taken 22:00–06:00 local time (timestamp + utc_offset_minutes).
+
+    Example: 31 of 50 card receipts at 23:10–02:40 local → 0.62. Null without card
+    receipts. FINTRAC night window; IMB-1.
+    """
+    card_in = t["inflow"] & (t["channel"] == "card")
+    return _share(_count(t, card_in & _night(t)), _count(t, card_in))
+
+
+def receipt_count(t: pd.DataFrame) -> pd.Series:
+    """Number of incoming transactions of any channel."""
+    return _count(t, t["inflow"])
+
+
+def round_amount_share(t: pd.DataFrame) -> pd.Series:
+    """Share of receipts whose amount is a whole multiple of $5 (60.00, 80.00, 120.00).
+
+    Fixed session prices make receipts round (IMB-2, a weak signal). Null without receipts.
+    """
+    cents = np.round(t["amount"] * 100).astype(np.int64)
+    return _share(_count(t, t["inflow"] & (cents % 500 == 0)), _count(t, t["inflow"]))
+
+
+def monthly_receipts(t: pd.DataFrame) -> pd.Series:
+    """Average money received per 30 days of activity (first to last transaction, ≥ 30 days)."""
+    span = t.groupby("account")["t"].agg(lambda s: s.max() - s.min())
+    months = np.maximum(span / (30 * _DAY_S), 1.0)
+    return (_in_amount(t).reindex(span.index).fillna(0.0) / months).astype(float)
+
+
+def structuring_count_30d(t: pd.DataFrame) -> pd.Series:
+    """Most cash deposits in [8,000, 10,000) within any 30 days (CTR structuring; GEN-1)."""
+    mask = t["inflow"] & (t["channel"] == "cash") & (t["amount"] >= 8000) & (t["amount"] < 10000)
+    return _max_count_window(t, mask, 30)
+
+
+def cash_in_count_30d(t: pd.DataFrame) -> pd.Series:
+    """Most cash deposits within any 30 days."""
+    return _max_count_window(t, t["inflow"] & (t["channel"] == "cash"), 30)
+
+
+def cash_in_regions_30d(t: pd.DataFrame) -> pd.Series:
+    """Most distinct regions (states) of cash deposits within any 30 days (FUN-1).
+
+    Example: deposits in TX, OK, LA and AR in one fortnight → 4.
+    """
+    return _max_distinct_window(t, t["inflow"] & (t["channel"] == "cash"), "region", 30)
+
+
+def cash_in_share(t: pd.DataFrame) -> pd.Series:
+    """Share of the money received that came in as cash deposits. Null without receipts."""
+    cash = t["inflow"] & (t["channel"] == "cash")
+    num = t.loc[cash, "amount"].groupby(t.loc[cash, "account"]).sum()
+    return _share(num, _in_amount(t))
+
+
+def sweep_share_48h(t: pd.DataFrame) -> pd.Series:
+    """Share of money received that is transferred on within 48 h of a receipt (any payee).
+
+    Example: 2,000 payroll in, 1,700 sent on the next day → 0.85. Null without receipts.
+    """
+    sw = _swept(t, 48)
+    return _share(sw.groupby("account")["amount"].sum(), _in_amount(t)).clip(upper=1.0)
+
+
+def sweep_to_one_share_48h(t: pd.DataFrame) -> pd.Series:
+    """Share of money received that goes to one single payee within 48 h (LAB-1, ESC-6).
+
+    The payee is the one that receives most; rent to a landlord rarely exceeds half a pay.
+    """
+    sw = _swept(t, 48)
+    top = sw.groupby(["account", "cp"])["amount"].sum().groupby(level=0).max()
+    return _share(top, _in_amount(t)).clip(upper=1.0)
+
+
+def sweep_share_72h(t: pd.DataFrame) -> pd.Series:
+    """Share of money received that is withdrawn or wired on within 72 h of a receipt (FUN-2)."""
+    sw = _swept(t, 72, drain=True)
+    return _share(sw.groupby("account")["amount"].sum(), _in_amount(t)).clip(upper=1.0)
+
+
+def sweep_events(t: pd.DataFrame) -> pd.Series:
+    """Number of distinct days on which money received was transferred on within 48 h."""
+    ins = t.loc[t["inflow"], ["account", "t", "day"]]
+    transfer = (t["channel"] == "p2p") | t["cp_account"].notna()
+    outs = t.loc[~t["inflow"] & transfer, ["account", "t"]].copy()
+    if ins.empty or outs.empty:
+        return pd.Series(dtype=float)
+    outs["t_out"] = outs["t"]
+    m = pd.merge_asof(
+        ins.sort_values("t", kind="stable"), outs.sort_values("t", kind="stable"),
+        on="t", by="account", direction="forward", tolerance=48 * 3600,
+    )
+    return m[m["t_out"].notna()].groupby("account")["day"].nunique().astype(float)
+
+
+def counterparties_in(t: pd.DataFrame) -> pd.Series:
+    """Distinct payers (counterparty account, else name) of incoming transactions."""
+    return t.loc[t["inflow"]].groupby("account")["cp"].nunique().astype(float)
+
+
+def counterparties_out(t: pd.DataFrame) -> pd.Series:
+    """Distinct payees (counterparty account, else name) of outgoing transactions."""
+    return t.loc[~t["inflow"]].groupby("account")["cp"].nunique().astype(float)
+
+
+def payroll_outflow_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing ach / p2p / check payments that look like pay (memo payroll, salary, wage…).
+
+    Zero for an account with receipts but no such payments (IMB-3).
+    """
+    pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["memo"].str.contains(
+        PAYROLL_MEMO, regex=True
+    )
+    return _count(t, pay)
+
+
+def payroll_payees(t: pd.DataFrame) -> pd.Series:
+    """Distinct payees of payroll-like outgoing payments (see payroll_outflow_count)."""
+    pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["memo"].str.contains(
+        PAYROLL_MEMO, regex=True
+    )
+    return t.loc[pay].groupby("account")["cp"].nunique().reindex(
+        t["account"].unique(), fill_value=0
+    ).astype(float)
+
+
+def payroll_in_count(t: pd.DataFrame) -> pd.Series:
+    """Incoming ach / check payments that look like pay (memo payroll, salary, wage…)."""
+    pay = t["inflow"] & t["channel"].isin(["ach", "check", "wire", "p2p"]) & t["memo"].str.contains(
+        PAYROLL_MEMO, regex=True
+    )
+    return _count(t, pay)
+
+
+def hotel_spend_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing payments to hotels (MCC 7011 or hotel chains 3501–3999)."""
+    return _count(t, (~t["inflow"]) & _mcc_in(t, HOTEL_MCCS))
+
+
+def hotel_regions_30d(t: pd.DataFrame) -> pd.Series:
+    """Most distinct regions of hotel payments within any 30 days (circuit travel; ESC-2)."""
+    return _max_distinct_window(t, (~t["inflow"]) & _mcc_in(t, HOTEL_MCCS), "region", 30)
+
+
+def ad_payment_count_90d(t: pd.DataFrame) -> pd.Series:
+    """Most payments to advertising (MCC 7311, or a classified/adult site payee) in 90 days.
+
+    ESC-1: small, frequent ad payments; ≥ 10 in 90 days is our starting threshold.
+    """
+    mask = (~t["inflow"]) & (
+        _mcc_in(t, AD_MCCS) | t["cp"].fillna("").str.contains(AD_SITE_WORDS, regex=True)
+    )
+    return _max_count_window(t, mask, 90)
+
+
+def ad_payment_count(t: pd.DataFrame) -> pd.Series:
+    """All payments to advertising (MCC 7311 or a classified/adult site payee)."""
+    mask = (~t["inflow"]) & (
+        _mcc_in(t, AD_MCCS) | t["cp"].fillna("").str.contains(AD_SITE_WORDS, regex=True)
+    )
+    return _count(t, mask)
+
+
+def prepaid_crypto_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing prepaid-card loads and virtual-currency buys (channel, or MCC 6051 / 6540)."""
+    mask = (~t["inflow"]) & (
+        t["channel"].isin(["prepaid", "crypto"]) | _mcc_in(t, ALT_PAYMENT_MCCS)
+    )
+    return _count(t, mask)
+
+
+def grocery_spend_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing payments at grocery stores (MCC 5411)."""
+    return _count(t, (~t["inflow"]) & _mcc_in(t, GROCERY_MCCS))
+
+
+def p2p_payers(t: pd.DataFrame) -> pd.Series:
+    """Distinct payers of incoming person-to-person payments."""
+    return t.loc[t["inflow"] & (t["channel"] == "p2p")].groupby("account")["cp"].nunique().astype(
+        float
+    )
+
+
+def p2p_night_payers(t: pd.DataFrame) -> pd.Series:
+    """Distinct payers of incoming p2p payments made 22:00–06:00 local time (ESC-3)."""
+    mask = t["inflow"] & (t["channel"] == "p2p") & _night(t)
+    return t.loc[mask].groupby("account")["cp"].nunique().astype(float)
+
+
+def p2p_night_share(t: pd.DataFrame) -> pd.Series:
+    """Share of incoming p2p payments made 22:00–06:00 local time. Null without any."""
+    p2p_in = t["inflow"] & (t["channel"] == "p2p")
+    return _share(_count(t, p2p_in & _night(t)), _count(t, p2p_in))
+
+
+def fee_memo_out_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing payments whose memo reads like rent, housing, transport or recruitment fees."""
+    return _count(t, (~t["inflow"]) & t["memo"].str.contains(FEE_MEMO, regex=True))
+
+
+def fee_to_payer_count(t: pd.DataFrame) -> pd.Series:
+    """Fee- or rent-like payments to an account that also pays this account (LAB-5).
+
+    The employer side takes back housing or recruitment fees from the pay it sends.
+    """
+    payers = t.loc[t["inflow"] & t["cp"].notna(), ["account", "cp"]].drop_duplicates()
+    fees = t.loc[(~t["inflow"]) & t["memo"].str.contains(FEE_MEMO, regex=True), ["account", "cp"]]
+    if payers.empty or fees.empty:
+        return pd.Series(0.0, index=pd.Index(t["account"].unique()))
+    both = fees.merge(payers.assign(_p=1), on=["account", "cp"], how="left")
+    return both["_p"].notna().groupby(both["account"]).sum().reindex(
+        t["account"].unique(), fill_value=0
+    ).astype(float)
+
+
+def round_transfer_weeks(t: pd.DataFrame) -> pd.Series:
+    """Most distinct weeks with a round transfer (whole $100s) to one partner account (GEN-6).
+
+    Example: 1,500.00 to the owner's account every Friday for 8 weeks → 8.
+    """
+    cents = np.round(t["amount"] * 100).astype(np.int64)
+    mask = (~t["inflow"]) & t["cp_account"].notna() & (cents % 10_000 == 0)
+    sub = t.loc[mask, ["account", "cp_account", "day"]]
+    if sub.empty:
+        return pd.Series(dtype=float)
+    weeks = sub.assign(week=sub["day"] // 7).groupby(["account", "cp_account"])["week"].nunique()
+    return weeks.groupby(level=0).max().astype(float)
+
+
+def transaction_count(t: pd.DataFrame) -> pd.Series:
+    """Number of transactions on the account."""
+    return t.groupby("account").size().astype(float)
+
+
+TRANSACTION_FEATURES: tuple[Callable[[pd.DataFrame], pd.Series], ...] = (
+    transaction_count,
+    receipt_count,
+    card_receipt_count,
+    night_card_share,
+    round_amount_share,
+    monthly_receipts,
+    structuring_count_30d,
+    cash_in_count_30d,
+    cash_in_regions_30d,
+    cash_in_share,
+    sweep_share_48h,
+    sweep_to_one_share_48h,
+    sweep_share_72h,
+    sweep_events,
+    counterparties_in,
+    counterparties_out,
+    payroll_outflow_count,
+    payroll_payees,
+    payroll_in_count,
+    hotel_spend_count,
+    hotel_regions_30d,
+    ad_payment_count_90d,
+    ad_payment_count,
+    prepaid_crypto_count,
+    grocery_spend_count,
+    p2p_payers,
+    p2p_night_payers,
+    p2p_night_share,
+    fee_memo_out_count,
+    fee_to_payer_count,
+    round_transfer_weeks,
+)
+
+
+def transaction_features(transactions: pa.Table | pa.RecordBatch | pd.DataFrame) -> pd.DataFrame:
+    """Every transaction feature per account: a frame indexed by account ref, sorted."""
+    t = transactions if isinstance(transactions, pd.DataFrame) else prepare_transactions(
+        transactions
+    )
+    index = pd.Index(sorted(t["account"].unique()), name="ref")
+    cols = {f.__name__: f(t).reindex(index).astype(float) for f in TRANSACTION_FEATURES}
+    return pd.DataFrame(cols, index=index)
+
+
+# --- party features (accounts, osint, entities) ---------------------------------------
+
+
+@dataclass
+class PartyContext:
+    """Accounts and osint records (normalised, with `ref` and `entity_id`) for party features.
+
+    `records` has one row per account or osint record: ref, entity_id, kind (account or
+    osint), source, holder_type / entity_type, name_norm, related_names_norm, phone_norm,
+    email_norm, address_key, region, city, partner, opened_on, business_category, text.
+    `hubs` are identifiers shared by too many entities to link anything.
+    """
+
+    records: pd.DataFrame
+    hubs: frozenset[str] = field(default_factory=frozenset)
+    txn_features: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _identifiers(records: pd.DataFrame) -> pd.DataFrame:
+    """Long frame ref, entity_id, ident (`phone:`/`email:`/`addr:` + value)."""
+    parts = []
+    for col, prefix in (("phone_norm", "phone:"), ("email_norm", "email:"), ("address_key", "addr:")):
+        sub = records.loc[records[col].notna() & (records[col] != ""), ["ref", "entity_id", col]]
+        parts.append(
+            pd.DataFrame({"ref": sub["ref"], "entity_id": sub["entity_id"], "ident": prefix + sub[col]})
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["ref", "entity_id", "ident"]
+    )
+
+
+def _is_massage(records: pd.DataFrame) -> pd.Series:
+    text = records["business_category"].fillna("") + " " + records["name_norm"].fillna("")
+    return text.str.contains(MASSAGE_WORDS, regex=True) & records["is_business"]
+
+
+def _is_labor_business(records: pd.DataFrame) -> pd.Series:
+    text = records["business_category"].fillna("") + " " + records["name_norm"].fillna("")
+    return text.str.contains(LABOR_BUSINESS_WORDS, regex=True) & records["is_business"]
+
+
+def _accounts(ctx: PartyContext) -> pd.DataFrame:
+    return ctx.records[ctx.records["kind"] == "account"]
+
+
+def is_massage_business(ctx: PartyContext) -> pd.Series:
+    """1 when the account is a business whose category or name says massage or spa, else 0."""
+    acc = _accounts(ctx)
+    return pd.Series(_is_massage(acc).astype(float).to_numpy(), index=acc["ref"].to_numpy())
+
+
+def is_business(ctx: PartyContext) -> pd.Series:
+    """1 when the account holder is a business, else 0."""
+    acc = _accounts(ctx)
+    return pd.Series(acc["is_business"].astype(float).to_numpy(), index=acc["ref"].to_numpy())
+
+
+def cohort_accounts_14d(ctx: PartyContext) -> pd.Series:
+    """Most individual accounts sharing this account's address or phone opened within 14 days.
+
+    Example: 6 workers' accounts at one trailer address opened 2–9 March → 6 for each
+    (LAB-2). Hub identifiers (shared by very many entities) are ignored.
+    """
+    acc = _accounts(ctx)
+    ind = acc[(~acc["is_business"]) & acc["opened_day"].notna()]
+    ids = _identifiers(ind)
+    ids = ids[~ids["ident"].isin(ctx.hubs) & ~ids["ident"].str.startswith("email:")]
+    out = pd.Series(0.0, index=acc["ref"].to_numpy())
+    if ids.empty:
+        return out
+    ids = ids.merge(ind[["ref", "opened_day"]], on="ref")
+    pairs = ids.merge(ids, on="ident", suffixes=("", "_o"))
+    delta = (pairs["opened_day_o"] - pairs["opened_day"]).abs()
+    pairs = pairs[delta <= 14]
+    # Count accounts opened within 14 days of each account, through any shared identifier.
+    per = pairs.groupby(["ref", "ident"])["ref_o"].nunique().groupby(level=0).max()
+    out.loc[per.index] = per.astype(float)
+    return out
+
+
+def phone_shared_with_business(ctx: PartyContext) -> pd.Series:
+    """1 when an individual account's phone is also the phone of a business or its officer.
+
+    A worker whose bank phone is the employer's (LAB-3). Hub phones are ignored.
+    """
+    recs = ctx.records
+    acc = _accounts(ctx)
+    out = pd.Series(0.0, index=acc["ref"].to_numpy())
+    ind = acc[(~acc["is_business"]) & acc["phone_norm"].notna()]
+    if ind.empty:
+        return out
+    officer_names = set(
+        n for names in recs.loc[recs["is_business"], "related_names_norm"] for n in (names or ())
+    )
+    employer_side = recs["is_business"] | (
+        recs["name_norm"].isin(officer_names) & (recs["kind"] == "osint")
+    )
+    side = recs.loc[employer_side & recs["phone_norm"].notna(), ["entity_id", "phone_norm"]]
+    m = ind[["ref", "entity_id", "phone_norm"]].merge(side, on="phone_norm", suffixes=("", "_s"))
+    m = m[(m["entity_id"] != m["entity_id_s"]) & ~("phone:" + m["phone_norm"]).isin(ctx.hubs)]
+    out.loc[m["ref"].unique()] = 1.0
+    return out
+
+
+ACCOUNT_PARTY_FEATURES: tuple[Callable[[PartyContext], pd.Series], ...] = (
+    is_business,
+    is_massage_business,
+    cohort_accounts_14d,
+    phone_shared_with_business,
+)
+
+
+def entity_partner_count(ctx: PartyContext) -> pd.Series:
+    """Distinct partners holding accounts of the entity (GEN-2)."""
+    acc = _accounts(ctx)
+    return acc.groupby("entity_id")["partner"].nunique().astype(float)
+
+
+def entity_account_count(ctx: PartyContext) -> pd.Series:
+    """Accounts of the entity across all partners."""
+    return _accounts(ctx).groupby("entity_id").size().astype(float)
+
+
+def shared_identifier_entities(ctx: PartyContext) -> pd.Series:
+    """Most other entities sharing one of this entity's phone, email or address (GEN-3).
+
+    Hub identifiers (multi-unit buildings, switchboards) are excluded.
+    """
+    ids = _identifiers(ctx.records)
+    ids = ids[~ids["ident"].isin(ctx.hubs)][["entity_id", "ident"]].drop_duplicates()
+    per_ident = ids.groupby("ident")["entity_id"].nunique() - 1
+    ids["others"] = ids["ident"].map(per_ident)
+    return ids.groupby("entity_id")["others"].max().astype(float)
+
+
+def linked_ad_count(ctx: PartyContext) -> pd.Series:
+    """Online ads of other entities that share this entity's phone or email (IMB-5)."""
+    recs = ctx.records
+    ids = _identifiers(recs)
+    ids = ids[~ids["ident"].str.startswith("addr:")]
+    is_ad = recs.set_index("ref")["source"] == "online_ad"
+    ids["is_ad"] = ids["ref"].map(is_ad).fillna(False).astype(bool)
+    ads = ids[ids["is_ad"]][["ref", "entity_id", "ident"]]
+    mine = ids[["entity_id", "ident"]].drop_duplicates()
+    m = mine.merge(ads, on="ident", suffixes=("", "_ad"))
+    m = m[m["entity_id"] != m["entity_id_ad"]]
+    return m.groupby("entity_id")["ref"].nunique().astype(float)
+
+
+def is_massage_entity(ctx: PartyContext) -> pd.Series:
+    """1 when any record of the entity is a massage or spa business, else 0."""
+    recs = ctx.records
+    return _is_massage(recs).groupby(recs["entity_id"]).max().astype(float)
+
+
+def is_labor_business_entity(ctx: PartyContext) -> pd.Series:
+    """1 when any record of the entity is a staffing, contracting, farm or similar business."""
+    recs = ctx.records
+    return _is_labor_business(recs).groupby(recs["entity_id"]).max().astype(float)
+
+
+def _ad_contacts(ctx: PartyContext) -> pd.DataFrame:
+    recs = ctx.records
+    ads = recs[recs["source"] == "online_ad"]
+    ids = _identifiers(ads)
+    ids = ids[~ids["ident"].str.startswith("addr:")]
+    return ids.merge(ads[["ref", "name_norm", "city"]], on="ref")
+
+
+def ad_contact_ads(ctx: PartyContext) -> pd.Series:
+    """Most ads behind one phone or email of the entity's ads (ESC-4).
+
+    Example: one number in 7 ads under 4 names in 3 cities → 7 for every entity of those ads.
+    """
+    c = _ad_contacts(ctx)
+    per = c.groupby("ident")["ref"].nunique()
+    return c.assign(v=c["ident"].map(per)).groupby("entity_id")["v"].max().astype(float)
+
+
+def ad_contact_names(ctx: PartyContext) -> pd.Series:
+    """Most distinct advertised names behind one phone or email of the entity's ads (ESC-4)."""
+    c = _ad_contacts(ctx)
+    per = c.groupby("ident")["name_norm"].nunique()
+    return c.assign(v=c["ident"].map(per)).groupby("entity_id")["v"].max().astype(float)
+
+
+def ad_contact_cities(ctx: PartyContext) -> pd.Series:
+    """Most distinct cities behind one phone or email of the entity's ads (ESC-4)."""
+    c = _ad_contacts(ctx)
+    per = c.groupby("ident")["city"].nunique()
+    return c.assign(v=c["ident"].map(per)).groupby("entity_id")["v"].max().astype(float)
+
+
+def review_flag_score(ctx: PartyContext) -> pd.Series:
+    """Weighted keyword families in reviews of the entity (IMB-6; weak, never alone).
+
+    Families: living on site (2), locked doors (2), late hours (1), cash only (1),
+    sexual extras (1.5); each family counts once per entity.
+    """
+    recs = ctx.records
+    rev = recs[recs["source"] == "review"]
+    score = pd.Series(0.0, index=pd.Index(rev["entity_id"].unique()))
+    for weight, pattern in REVIEW_FLAGS:
+        found = rev["text"].fillna("").str.contains(pattern, regex=True)
+        score = score.add(found.groupby(rev["entity_id"]).max().astype(float) * weight, fill_value=0)
+    return score
+
+
+def trafficking_record(ctx: PartyContext) -> pd.Series:
+    """1 when the entity is on a sanctions list or in a court record / news about trafficking.
+
+    Also counts records naming the entity's name among `related_names` (GEN-5).
+    """
+    recs = ctx.records
+    src = recs["source"]
+    hit = (src == "sanctions") | (
+        src.isin(["court_record", "news"]) & recs["text"].fillna("").str.contains(
+            TRAFFICKING_WORDS, regex=True
+        )
+    )
+    direct = hit.groupby(recs["entity_id"]).max()
+    named = set(n for names in recs.loc[hit, "related_names_norm"] for n in (names or ()))
+    via_name = recs["name_norm"].isin(named).groupby(recs["entity_id"]).max()
+    return (direct | via_name.reindex(direct.index, fill_value=False)).astype(float)
+
+
+def wage_claim_record(ctx: PartyContext) -> pd.Series:
+    """1 when a licence, court record or news item about the entity mentions wage claims.
+
+    Wage theft, unpaid wages, recruitment fees, withheld passports, trafficking (LAB-4).
+    """
+    recs = ctx.records
+    hit = recs["source"].isin(["license", "court_record", "news"]) & recs["text"].fillna(
+        ""
+    ).str.contains(WAGE_CLAIM_WORDS, regex=True)
+    direct = hit.groupby(recs["entity_id"]).max()
+    named = set(n for names in recs.loc[hit, "related_names_norm"] for n in (names or ()))
+    via = recs["name_norm"].isin(named) & recs["is_business"]
+    return (direct | via.groupby(recs["entity_id"]).max()).astype(float)
+
+
+def _owner_edges(ctx: PartyContext) -> pd.DataFrame:
+    """Person entity ↔ business entity, from registry and licence related_names."""
+    recs = ctx.records
+    biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
+    rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
+    rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
+    people = recs.loc[~recs["is_business"] & recs["name_norm"].notna(), ["entity_id", "name_norm"]]
+    people = people.drop_duplicates()
+    # A name borne by two or more people resolves to nobody: too ambiguous to link.
+    per_name = people.groupby("name_norm")["entity_id"].nunique()
+    people = people[people["name_norm"].map(per_name) == 1]
+    m = rows.merge(people, on="name_norm").rename(columns={"entity_id": "person"})
+    return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
+
+
+def owned_massage_businesses(ctx: PartyContext) -> pd.Series:
+    """Massage businesses this person owns or runs (registry/licence related_names; IMB-4)."""
+    recs = ctx.records
+    edges = _owner_edges(ctx)
+    massage = _is_massage(recs).groupby(recs["entity_id"]).max()
+    edges = edges[edges["business"].map(massage).fillna(False).astype(bool)]
+    return edges.groupby("person")["business"].nunique().astype(float)
+
+
+def owned_massage_regions(ctx: PartyContext) -> pd.Series:
+    """Distinct regions of the massage businesses this person owns or runs (IMB-4)."""
+    recs = ctx.records
+    edges = _owner_edges(ctx)
+    massage = _is_massage(recs).groupby(recs["entity_id"]).max()
+    edges = edges[edges["business"].map(massage).fillna(False).astype(bool)]
+    regions = recs[["entity_id", "region"]].dropna().drop_duplicates()
+    m = edges.merge(regions, left_on="business", right_on="entity_id")
+    return m.groupby("person")["region"].nunique().astype(float)
+
+
+def registry_roles(ctx: PartyContext) -> pd.Series:
+    """Businesses in which this person is named as owner, officer or agent."""
+    return _owner_edges(ctx).groupby("person")["business"].nunique().astype(float)
+
+
+ENTITY_FEATURES: tuple[Callable[[PartyContext], pd.Series], ...] = (
+    entity_partner_count,
+    entity_account_count,
+    shared_identifier_entities,
+    linked_ad_count,
+    is_massage_entity,
+    is_labor_business_entity,
+    ad_contact_ads,
+    ad_contact_names,
+    ad_contact_cities,
+    review_flag_score,
+    trafficking_record,
+    wage_claim_record,
+    owned_massage_businesses,
+    owned_massage_regions,
+    registry_roles,
+)
+
+
+# --- network features -----------------------------------------------------------------
+
+
+@dataclass
+class NetworkContext:
+    """Members of each network and the features of their accounts and entities.
+
+    `members`: ref, entity_id, network_id, kind, is_business, is_massage, region,
+    partner, source. `account_features` indexed by account ref, `entity_features` by
+    entity id; `flows`: src, dst (account refs), amount, count between partner accounts.
+    """
+
+    members: pd.DataFrame
+    account_features: pd.DataFrame
+    entity_features: pd.DataFrame
+    flows: pd.DataFrame
+
+
+def network_size(ctx: NetworkContext) -> pd.Series:
+    """Entities in the network."""
+    return ctx.members.groupby("network_id")["entity_id"].nunique().astype(float)
+
+
+def network_records(ctx: NetworkContext) -> pd.Series:
+    """Account and open-source records in the network."""
+    return ctx.members.groupby("network_id")["ref"].nunique().astype(float)
+
+
+def network_accounts(ctx: NetworkContext) -> pd.Series:
+    """Accounts in the network."""
+    m = ctx.members
+    return (m["kind"] == "account").groupby(m["network_id"]).sum().astype(float)
+
+
+def network_ads(ctx: NetworkContext) -> pd.Series:
+    """Online ads in the network."""
+    m = ctx.members
+    return (m["source"] == "online_ad").groupby(m["network_id"]).sum().astype(float)
+
+
+def network_regions(ctx: NetworkContext) -> pd.Series:
+    """Distinct regions of the network's records."""
+    return ctx.members.groupby("network_id")["region"].nunique().astype(float)
+
+
+def network_partners(ctx: NetworkContext) -> pd.Series:
+    """Distinct partners holding the network's accounts."""
+    return ctx.members.groupby("network_id")["partner"].nunique().astype(float)
+
+
+def network_massage_businesses(ctx: NetworkContext) -> pd.Series:
+    """Distinct massage or spa business entities in the network."""
+    m = ctx.members[ctx.members["is_massage"]]
+    return m.groupby("network_id")["entity_id"].nunique().reindex(
+        ctx.members["network_id"].unique(), fill_value=0
+    ).astype(float)
+
+
+def network_massage_regions(ctx: NetworkContext) -> pd.Series:
+    """Distinct regions of the massage or spa businesses in the network (IMB-4)."""
+    m = ctx.members[ctx.members["is_massage"]]
+    return m.groupby("network_id")["region"].nunique().reindex(
+        ctx.members["network_id"].unique(), fill_value=0
+    ).astype(float)
+
+
+def network_owner_massage_businesses(ctx: NetworkContext) -> pd.Series:
+    """Most massage businesses in the network under one owner or officer (IMB-4)."""
+    return _network_max_entity(ctx, "owned_massage_businesses")
+
+
+def network_owner_massage_regions(ctx: NetworkContext) -> pd.Series:
+    """Most regions of massage businesses in the network under one owner (IMB-4)."""
+    return _network_max_entity(ctx, "owned_massage_regions")
+
+
+def _network_max_entity(ctx: NetworkContext, name: str) -> pd.Series:
+    if name not in ctx.entity_features:
+        return pd.Series(dtype=float)
+    ents = ctx.members[["network_id", "entity_id"]].drop_duplicates()
+    ents["v"] = ents["entity_id"].map(ctx.entity_features[name])
+    return ents.groupby("network_id")["v"].max().astype(float)
+
+
+def _network_max_account(ctx: NetworkContext, name: str) -> pd.Series:
+    if name not in ctx.account_features:
+        return pd.Series(dtype=float)
+    acc = ctx.members[ctx.members["kind"] == "account"][["network_id", "ref"]]
+    acc = acc.assign(v=acc["ref"].map(ctx.account_features[name]))
+    return acc.groupby("network_id")["v"].max().astype(float)
+
+
+def _internal_flows(ctx: NetworkContext) -> pd.DataFrame:
+    net = ctx.members.set_index("ref")["network_id"]
+    f = ctx.flows.assign(n_src=ctx.flows["src"].map(net), n_dst=ctx.flows["dst"].map(net))
+    return f[f["n_src"].notna() & (f["n_src"] == f["n_dst"]) & (f["src"] != f["dst"])]
+
+
+def network_fan_in(ctx: NetworkContext) -> pd.Series:
+    """Most accounts of the network paying into one account of the network (a controller)."""
+    f = _internal_flows(ctx)
+    return f.groupby(["n_src", "dst"])["src"].nunique().groupby(level=0).max().astype(float)
+
+
+def network_fan_out(ctx: NetworkContext) -> pd.Series:
+    """Most accounts of the network paid by one account of the network (an employer, a boss)."""
+    f = _internal_flows(ctx)
+    return f.groupby(["n_src", "src"])["dst"].nunique().groupby(level=0).max().astype(float)
+
+
+def network_cohort_accounts(ctx: NetworkContext) -> pd.Series:
+    """Most new accounts at one address or phone, opened within 14 days, in the network (LAB-2)."""
+    return _network_max_account(ctx, "cohort_accounts_14d")
+
+
+def network_swept_accounts(ctx: NetworkContext) -> pd.Series:
+    """Accounts of the network forwarding ≥ 70 % of their inflow to one payee within 48 h."""
+    if "sweep_to_one_share_48h" not in ctx.account_features:
+        return pd.Series(dtype=float)
+    acc = ctx.members[ctx.members["kind"] == "account"][["network_id", "ref"]]
+    v = acc["ref"].map(ctx.account_features["sweep_to_one_share_48h"]).fillna(0) >= 0.7
+    return v.groupby(acc["network_id"]).sum().astype(float)
+
+
+def _network_count_accounts(ctx: NetworkContext, name: str, at_least: float) -> pd.Series:
+    if name not in ctx.account_features:
+        return pd.Series(dtype=float)
+    acc = ctx.members[ctx.members["kind"] == "account"][["network_id", "ref"]]
+    v = acc["ref"].map(ctx.account_features[name]).fillna(0) >= at_least
+    return v.groupby(acc["network_id"]).sum().astype(float)
+
+
+def network_fee_payers(ctx: NetworkContext) -> pd.Series:
+    """Accounts of the network paying rent- or fee-like amounts back to their payer (LAB-5)."""
+    return _network_count_accounts(ctx, "fee_to_payer_count", 2)
+
+
+def network_funnel_accounts(ctx: NetworkContext) -> pd.Series:
+    """Accounts of the network with cash deposits in ≥ 3 regions within 30 days (FUN-1)."""
+    return _network_count_accounts(ctx, "cash_in_regions_30d", 3)
+
+
+def network_linked_ads(ctx: NetworkContext) -> pd.Series:
+    """Most online ads linked by phone or email to one entity of the network."""
+    return _network_max_entity(ctx, "linked_ad_count")
+
+
+def network_ad_contact_ads(ctx: NetworkContext) -> pd.Series:
+    """Most ads behind one phone or email in the network (ESC-4)."""
+    return _network_max_entity(ctx, "ad_contact_ads")
+
+
+NETWORK_FEATURES: tuple[Callable[[NetworkContext], pd.Series], ...] = (
+    network_size,
+    network_records,
+    network_accounts,
+    network_ads,
+    network_regions,
+    network_partners,
+    network_massage_businesses,
+    network_massage_regions,
+    network_owner_massage_businesses,
+    network_owner_massage_regions,
+    network_fan_in,
+    network_fan_out,
+    network_cohort_accounts,
+    network_swept_accounts,
+    network_fee_payers,
+    network_funnel_accounts,
+    network_linked_ads,
+    network_ad_contact_ads,
+)
+
+
+# --- the registry -----------------------------------------------------------------------
+
+FEATURES_BY_LEVEL: dict[str, tuple[Callable[..., pd.Series], ...]] = {
+    "account": TRANSACTION_FEATURES + ACCOUNT_PARTY_FEATURES,
+    "entity": ENTITY_FEATURES,
+    "network": NETWORK_FEATURES,
+}
+
+
+def feature_names(level: str | None = None) -> list[str]:
+    """Names of the features of one level (or of all levels), in registry order."""
+    levels = [level] if level else list(FEATURES_BY_LEVEL)
+    return [f.__name__ for lv in levels for f in FEATURES_BY_LEVEL[lv]]
+
+
+def feature_docs(level: str | None = None) -> list[tuple[str, str, str]]:
+    """(level, name, docstring) of every feature: what `fiu rules list --features` prints."""
+    levels = [level] if level else list(FEATURES_BY_LEVEL)
+    out = []
+    for lv in levels:
+        for f in FEATURES_BY_LEVEL[lv]:
+            doc = " ".join((f.__doc__ or "").split())
+            out.append((lv, f.__name__, doc))
+    return out
+
+
+def party_features(ctx: PartyContext, funcs: tuple[Callable[[PartyContext], pd.Series], ...],
+                   index: pd.Index) -> pd.DataFrame:
+    """Run party feature functions over one index (account refs or entity ids)."""
+    return pd.DataFrame({f.__name__: f(ctx).reindex(index).astype(float) for f in funcs}, index=index)
+
+
+def network_features(ctx: NetworkContext) -> pd.DataFrame:
+    """Every network feature, indexed by network id (sorted)."""
+    index = pd.Index(sorted(ctx.members["network_id"].unique()), name="ref")
+    return pd.DataFrame(
+        {f.__name__: f(ctx).reindex(index).astype(float) for f in NETWORK_FEATURES}, index=index
+    )

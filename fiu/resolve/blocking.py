@@ -1,0 +1,306 @@
+"""Candidate pairs: parties that share a block key, found inside stable hash buckets.
+
+Each party gets several block keys (`t:` phone, `e:` e-mail, `a:` address key, `n:`
+first and last name tokens, `p:` their phonetic codes, `d:` date of birth and first
+initial). A key's bucket is `zlib.crc32(key) % buckets`, so a whole block lands in one
+bucket on every worker, and Beam shuffles one batch per bucket rather than one element
+per block. Inside a bucket, every block of at most `max_block_size` members gives all
+its pairs; bigger blocks are skipped and counted.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..contract import REF
+from .parties import BUSINESS, PERSON
+from .settings import MatchSettings
+
+BLOCK_KEY = "block_key"
+
+# --- a small phonetic code -------------------------------------------------------------
+
+_PHONETIC_RULES = [
+    (re.compile(r"^(KN|GN|PN|WR|PS)"), lambda m: m.group(1)[1]),
+    (re.compile(r"^X"), lambda m: "S"),
+    (re.compile(r"^WH"), lambda m: "W"),
+    (re.compile(r"SCH"), lambda m: "SK"),
+    (re.compile(r"PH"), lambda m: "F"),
+    (re.compile(r"CK"), lambda m: "K"),
+    (re.compile(r"[SC]H"), lambda m: "X"),
+    (re.compile(r"TH"), lambda m: "0"),
+    (re.compile(r"DG(?=[EIY])"), lambda m: "J"),
+    (re.compile(r"GH(?![AEIOU])"), lambda m: ""),
+    (re.compile(r"C(?=[EIY])"), lambda m: "S"),
+    (re.compile(r"[CQ]"), lambda m: "K"),
+    (re.compile(r"D"), lambda m: "T"),
+    (re.compile(r"X"), lambda m: "KS"),
+    (re.compile(r"Z"), lambda m: "S"),
+    (re.compile(r"V"), lambda m: "F"),
+    (re.compile(r"(?<=.)[HW](?![AEIOU])"), lambda m: ""),
+    (re.compile(r"(?<=.)[AEIOUY]"), lambda m: ""),
+    (re.compile(r"^[AEIOUY]"), lambda m: "A"),
+]
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def phonetic(word: str) -> str:
+    """A metaphone-like sound code of one word, at most 4 letters.
+
+    >>> [phonetic(w) for w in ("smith", "smyth", "schmidt", "catherine", "kathryn")]
+    ['SM0', 'SM0', 'SKMT', 'K0RN', 'K0RN']
+    """
+    code = re.sub(r"[^A-Z]", "", word.upper())
+    if not code:
+        return ""
+    code = _REPEATS.sub(r"\1", code)
+    for pattern, repl in _PHONETIC_RULES:
+        code = pattern.sub(repl, code)
+    return _REPEATS.sub(r"\1", code)[:4]
+
+
+# --- block keys ------------------------------------------------------------------------
+
+
+def _name_keys(marked_name: str, want_tokens: bool, want_phonetic: bool) -> list[str]:
+    """Name block keys of `P|john smith` (person) or `B|golden lotus spa` (business).
+
+    A person's key is the first and last token, sorted (so order does not matter); a
+    one-word name (most ads) gets none, it would only gather every "Candy". A
+    business's key is its whole name, since trade words ("spa") are shared widely.
+    """
+    kind, _, name = marked_name.partition("|")
+    tokens = name.split()
+    if kind == "B":
+        parts = tokens
+    elif len(tokens) >= 2:
+        parts = sorted({tokens[0], tokens[-1]})
+    else:
+        return []
+    keys = []
+    if want_tokens:
+        keys.append("n:" + " ".join(parts))
+    if want_phonetic:
+        codes = [phonetic(t) for t in parts]
+        if all(codes):
+            keys.append("p:" + " ".join(codes))
+    return keys
+
+
+def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(pa.scalar(prefix), values, "")
+
+
+def party_keys(parties: pa.RecordBatch, settings: MatchSettings) -> pa.Table:
+    """`(row, key)` for every block key of every party, each pair once, sorted.
+
+    >>> from fiu.resolve.settings import DEFAULT_SETTINGS
+    >>> batch = pa.RecordBatch.from_pylist([{"names": ["john smith"], "party_type": "person",
+    ...     "phone_norm": "+15125550100", "date_of_birth": "1990-01-02"}])
+    >>> party_keys(batch, DEFAULT_SETTINGS)["key"].to_pylist()
+    ['d:1990-01-02:j', 'n:john smith', 'p:JN SM0', 't:+15125550100']
+    """
+    wanted = set(settings.blocking_keys)
+    n = parties.num_rows
+    rows: list[np.ndarray] = []
+    keys: list[pa.Array] = []
+    for name, prefix, column in (
+        ("phone", "t:", "phone_norm"),
+        ("email", "e:", "email_norm"),
+        ("address", "a:", "address_key"),
+    ):
+        if name in wanted and column in parties.schema.names:
+            rows.append(np.arange(n))
+            keys.append(_prefixed(prefix, parties.column(column).cast(pa.string())))
+    names = parties.column("names")
+    flat = names.flatten()
+    if flat.type != pa.string():
+        flat = flat.cast(pa.string())
+    if "dob_initial" in wanted and "date_of_birth" in parties.schema.names:
+        # The first letter of each own name, so `Bill`/`William` still share a key
+        # after the nickname map and aliases add their own initial.
+        initials = pc.utf8_slice_codeunits(flat, 0, 1)
+        dob = parties.column("date_of_birth").cast(pa.string())
+        name_rows = pc.list_parent_indices(names).to_numpy(zero_copy_only=False)
+        rows.append(name_rows)
+        keys.append(
+            pc.binary_join_element_wise(
+                pa.scalar("d"), dob.take(pa.array(name_rows, pa.int64())), initials, ":"
+            )
+        )
+    want_tokens = "name_tokens" in wanted
+    want_phonetic = "name_phonetic" in wanted
+    if want_tokens or want_phonetic:
+        name_rows = pc.list_parent_indices(names)
+        is_business = pc.equal(parties.column("party_type").take(name_rows), BUSINESS)
+        marker = pc.if_else(is_business, "B", "P")
+        encoded = pc.dictionary_encode(pc.binary_join_element_wise(marker, flat, "|"))
+        per_name = [
+            _name_keys(v, want_tokens, want_phonetic) for v in encoded.dictionary.to_pylist()
+        ]
+        lengths = np.array([len(k) for k in per_name], dtype=np.int64)
+        key_values = pa.array([k for ks in per_name for k in ks], pa.string())
+        starts = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        name_rows = pc.list_parent_indices(names).to_numpy(zero_copy_only=False)
+        valid = ~np.asarray(pc.is_null(encoded.indices))
+        codes, name_rows = codes[valid], name_rows[valid]
+        repeat = lengths[codes]
+        take = np.repeat(starts[codes], repeat) + _ranges(repeat)
+        rows.append(np.repeat(name_rows, repeat))
+        keys.append(key_values.take(pa.array(take, pa.int64())))
+    if not rows:
+        return pa.table({"row": pa.array([], pa.int64()), "key": pa.array([], pa.string())})
+    table = pa.table(
+        {
+            "row": np.concatenate(rows).astype(np.int64),
+            "key": pa.concat_arrays([k.cast(pa.string()) for k in keys]),
+        }
+    )
+    table = table.filter(pc.is_valid(table["key"]))
+    table = table.group_by(["row", "key"], use_threads=False).aggregate([])
+    return table.sort_by([("row", "ascending"), ("key", "ascending")])
+
+
+def _ranges(lengths: np.ndarray) -> np.ndarray:
+    """`[0..l0), [0..l1), …` concatenated: positions within each run."""
+    if len(lengths) == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1]) - np.repeat(ends - lengths, lengths)
+
+
+def bucket_of(keys: pa.Array | pa.ChunkedArray, buckets: int) -> np.ndarray:
+    """`zlib.crc32(key) % buckets` per key: stable across processes, unlike `hash()`.
+
+    >>> bucket_of(pa.array(["t:+15125550100"]), 64).tolist()
+    [19]
+    """
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks() if keys.num_chunks else pa.array([], pa.string())
+    encoded = pc.dictionary_encode(keys)
+    per_key = np.array(
+        [zlib.crc32(k.encode("utf-8")) % buckets for k in encoded.dictionary.to_pylist()],
+        dtype=np.int64,
+    )
+    return per_key[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def block_rows(parties: pa.RecordBatch, settings: MatchSettings) -> pa.RecordBatch:
+    """One row per (party, block key): the party's columns plus `block_key`."""
+    keyed = party_keys(parties, settings)
+    rows = parties.take(keyed["row"].combine_chunks())
+    return rows.append_column(BLOCK_KEY, keyed["key"].combine_chunks())
+
+
+def bucketed_blocks(
+    parties: pa.RecordBatch, settings: MatchSettings
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """`(bucket, block rows)` for every bucket this batch of parties has keys in."""
+    rows = block_rows(parties, settings)
+    if rows.num_rows == 0:
+        return
+    buckets = bucket_of(rows.column(BLOCK_KEY), settings.buckets)
+    order = np.argsort(buckets, kind="stable")
+    sorted_buckets = buckets[order]
+    edges = np.flatnonzero(np.diff(sorted_buckets)) + 1
+    for part in np.split(order, edges):
+        yield int(buckets[part[0]]), rows.take(pa.array(part, pa.int64()))
+
+
+# --- pairs inside one bucket -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockingCounts:
+    """What blocking did in one bucket (or everywhere); adds up across buckets."""
+
+    blocks: int = 0
+    blocks_compared: int = 0
+    blocks_skipped: int = 0
+    rows_in_skipped_blocks: int = 0
+    pairs_generated: int = 0
+    largest_block_compared: int = 0
+
+    def __add__(self, other: "BlockingCounts") -> "BlockingCounts":
+        return BlockingCounts(
+            self.blocks + other.blocks,
+            self.blocks_compared + other.blocks_compared,
+            self.blocks_skipped + other.blocks_skipped,
+            self.rows_in_skipped_blocks + other.rows_in_skipped_blocks,
+            self.pairs_generated + other.pairs_generated,
+            max(self.largest_block_compared, other.largest_block_compared),
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def candidate_pairs(
+    rows: pa.RecordBatch, settings: MatchSettings
+) -> tuple[np.ndarray, np.ndarray, BlockingCounts]:
+    """Row indices `(left, right)` of every distinct pair of parties sharing a block,
+    left ref < right ref, person never paired with business, plus the counts.
+
+    `rows` holds whole blocks (one bucket's block rows, or all of them). Blocks bigger
+    than `settings.max_block_size` are skipped.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if rows.num_rows == 0:
+        return empty, empty, BlockingCounts()
+    encoded = pc.dictionary_encode(rows.column(BLOCK_KEY))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    sizes = np.bincount(codes)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])[:-1]
+    compared = (sizes >= 2) & (sizes <= settings.max_block_size)
+    skipped = sizes > settings.max_block_size
+    lefts, rights = [], []
+    for size in np.unique(sizes[compared]):
+        block_starts = starts[compared & (sizes == size)]
+        upper_i, upper_j = np.triu_indices(int(size), 1)
+        lefts.append(order[(block_starts[:, None] + upper_i[None, :]).ravel()])
+        rights.append(order[(block_starts[:, None] + upper_j[None, :]).ravel()])
+    left = np.concatenate(lefts) if lefts else empty
+    right = np.concatenate(rights) if rights else empty
+    counts = BlockingCounts(
+        blocks=int(len(sizes)),
+        blocks_compared=int(compared.sum()),
+        blocks_skipped=int(skipped.sum()),
+        rows_in_skipped_blocks=int(sizes[skipped].sum()),
+        pairs_generated=int(len(left)),
+        largest_block_compared=int(sizes[compared].max()) if compared.any() else 0,
+    )
+    if len(left) == 0:
+        return empty, empty, counts
+    refs = rows.column(REF)
+    left_refs = refs.take(pa.array(left))
+    right_refs = refs.take(pa.array(right))
+    swap = np.asarray(pc.greater(left_refs, right_refs))
+    left, right = np.where(swap, right, left), np.where(swap, left, right)
+    left_refs, right_refs = refs.take(pa.array(left)), refs.take(pa.array(right))
+    types = rows.column("party_type")
+    left_type, right_type = types.take(pa.array(left)), types.take(pa.array(right))
+    person_business = pc.or_(
+        pc.and_(pc.equal(left_type, PERSON), pc.equal(right_type, BUSINESS)),
+        pc.and_(pc.equal(left_type, BUSINESS), pc.equal(right_type, PERSON)),
+    )
+    keep = pc.and_(pc.invert(person_business), pc.not_equal(left_refs, right_refs))
+    pairs = pa.table(
+        {"l": left, "r": right, "lr": left_refs, "rr": right_refs}
+    ).filter(keep)
+    # A pair sharing several keys of this bucket is found once per key; keep one.
+    pairs = pairs.group_by(["lr", "rr"], use_threads=False).aggregate(
+        [("l", "min"), ("r", "min")]
+    )
+    return (
+        pairs["l_min"].to_numpy(),
+        pairs["r_min"].to_numpy(),
+        counts,
+    )

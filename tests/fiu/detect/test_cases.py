@@ -1,0 +1,96 @@
+"""Cases from the hand-built sample world: planted networks found, look-alikes not."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fiu.detect.cases import detect_cases
+from fiu.detect.networks import POTENTIAL_VICTIM, SUBJECT
+from fiu.detect.sample import sample_world
+
+
+@pytest.fixture(scope="module")
+def world():
+    return sample_world()
+
+
+@pytest.fixture(scope="module")
+def detected(world):
+    return detect_cases(world["transactions"], world["accounts"], world["osint"],
+                        world["entities"], use_default_model=False)
+
+
+def test_both_planted_networks_become_cases_and_look_alikes_do_not(world, detected):
+    cases, stats = detected
+    assert sorted(c["refs"] for c in cases) == sorted(world["truth"].values())
+    assert stats["cases"] == 2 and stats["threshold"] == 0.5
+    assert stats["model"] is None and stats["model_fitted_on_labels"] is False
+
+
+def test_case_typologies(detected):
+    cases, _ = detected
+    by_typ = {tuple(c["typologies"]) for c in cases}
+    assert by_typ == {("illicit_massage_business",), ("labor_trafficking",)}
+
+
+def test_roles_assign_victims(detected):
+    cases, _ = detected
+    roles = {ref: s["role"] for c in cases for s in c["subjects"] for ref in s["refs"]}
+    assert roles["osint:AD1"] == POTENTIAL_VICTIM  # the advertised person
+    assert roles["account:bank-c:W3"] == POTENTIAL_VICTIM  # worker whose pay is swept
+    assert roles["account:bank-c:C1"] == SUBJECT  # the controller
+    assert roles["account:bank-c:E1"] == SUBJECT  # the contractor
+    assert roles["account:bank-a:O1"] == SUBJECT  # the spa owner
+    assert roles["account:bank-a:S1"] == SUBJECT
+
+
+def test_every_case_ref_belongs_to_exactly_one_subject(detected):
+    for case in detected[0]:
+        refs = [r for s in case["subjects"] for r in s["refs"]]
+        assert sorted(refs) == case["refs"]
+
+
+def test_case_shape_follows_architecture(detected):
+    case = detected[0][0]
+    assert set(case) == {"case_id", "score", "typologies", "refs", "rule_hits", "model",
+                         "subjects", "regions", "timeline"}
+    assert case["case_id"].startswith("case-") and len(case["case_id"]) == 17
+    hit = case["rule_hits"][0]
+    assert set(hit) == {"rule_id", "title", "typology", "indicator", "source", "severity",
+                        "level", "refs", "explanation"}
+    assert set(case["subjects"][0]) == {"entity_id", "role", "entity_type", "names", "refs",
+                                        "phones", "emails", "addresses", "regions", "partners"}
+    assert set(case["timeline"][0]) == {"date", "in", "out", "count"}
+    json.dumps(case, sort_keys=True)
+
+
+def test_detection_is_deterministic(world, detected):
+    again = detect_cases(world["transactions"].take(list(range(world["transactions"].num_rows))[::-1]),
+                         world["accounts"], world["osint"], world["entities"],
+                         use_default_model=False)
+    assert json.dumps(again[0], sort_keys=True) == json.dumps(detected[0], sort_keys=True)
+
+
+def test_threshold_is_configurable_and_recorded(world):
+    cases, stats = detect_cases(world["transactions"], world["accounts"], world["osint"],
+                                world["entities"], threshold=0.99, use_default_model=False)
+    assert cases == [] and stats["threshold"] == 0.99
+    with pytest.raises(ValueError, match="threshold"):
+        detect_cases(world["transactions"], world["accounts"], world["osint"],
+                     world["entities"], threshold=1.5, use_default_model=False)
+
+
+def test_empty_inputs_give_no_cases(world):
+    from fiu.contract import typed_schema
+
+    cases, stats = detect_cases(typed_schema("transactions").empty_table(), world["accounts"],
+                                None, None, use_default_model=False)
+    assert cases == [] and stats["transactions"] == 0
+
+
+def test_default_model_scores_and_gives_reasons(world):
+    cases, stats = detect_cases(world["transactions"], world["accounts"], world["osint"],
+                                world["entities"])
+    assert stats["model"]["version"].startswith("case-model-")
+    assert all(c["model"]["reasons"] and c["model"]["version"] for c in cases)

@@ -1,0 +1,50 @@
+import hashlib
+
+import pyarrow as pa
+
+from fiu.resolve.cluster import EDGE_SCHEMA, clusters, entity_id
+
+
+def edges(*rows):
+    return pa.Table.from_pylist(
+        [{"left_ref": a, "right_ref": b, "match_weight": w} for a, b, w in rows],
+        schema=EDGE_SCHEMA,
+    )
+
+
+def people(*rows):
+    return pa.table({
+        "ref": [r[0] for r in rows],
+        "party_type": [r[1] for r in rows],
+        "date_of_birth": [r[2] for r in rows],
+    })
+
+
+def test_entity_id_is_hash_of_smallest_member():
+    parties = people(("osint:b", "person", None), ("osint:a", "person", None),
+                     ("osint:c", "person", None))
+    table, stats = clusters(parties, edges(("osint:a", "osint:b", 5.0)))
+    expected = "ent-" + hashlib.sha256(b"osint:a").hexdigest()[:12]
+    assert table.to_pylist() == [
+        {"ref": "osint:a", "entity_id": expected},
+        {"ref": "osint:b", "entity_id": expected},
+        {"ref": "osint:c", "entity_id": entity_id("osint:c")},
+    ]
+    assert stats["entities"] == 2 and stats["singletons"] == 1
+
+
+def test_chain_through_two_dates_of_birth_is_split_at_the_weakest_link():
+    parties = people(("a:1", "person", "1980-01-01"), ("a:2", "person", None),
+                     ("a:3", "person", "1990-05-05"))
+    table, stats = clusters(parties, edges(("a:1", "a:2", 9.0), ("a:2", "a:3", 2.0)))
+    ids = dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
+    assert ids["a:1"] == ids["a:2"] != ids["a:3"]
+    assert stats["components_split"] == 1
+
+
+def test_unknown_type_may_not_join_a_person_and_a_business():
+    parties = people(("a:1", "person", None), ("o:2", "unknown", None),
+                     ("a:3", "business", None))
+    table, _ = clusters(parties, edges(("a:1", "o:2", 3.0), ("a:3", "o:2", 4.0)))
+    ids = dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
+    assert ids["a:3"] == ids["o:2"] != ids["a:1"]
