@@ -146,8 +146,10 @@ def summary_table(manifest: dict) -> str:
     detection = manifest.get("detection") or {}
     lines += [
         "",
-        f"entities      {resolution.get('entities', '?')} (from {resolution.get('records', '?')} records)",
-        f"cases         {detection.get('cases', '?')}",
+        f"entities      {(resolution.get('clusters') or {}).get('entities', '?')}"
+        f" (from {resolution.get('records', '?')} records)",
+        f"cases         {detection.get('cases', '?')}"
+        f" (threshold {detection.get('threshold', '?')}; {detection.get('model_note') or 'model: ' + str((detection.get('model') or {}).get('version'))})",
         "packages      " + (", ".join(f"{r} {n}" for r, n in sorted(manifest["packages"].items())) or "none"),
         "",
         f"{'stage':<18}{'busy s':>8}",

@@ -24,6 +24,8 @@ from fiu.detect.cases import (
 from fiu.detect.model import CaseModel
 from fiu.detect.rules import Rule, load_rules
 
+from .stages import timed, timed_call
+
 KINDS = ("transactions", "accounts", "osint", "entities", "labels")
 
 
@@ -41,11 +43,13 @@ class _Score(beam.DoFn):
 
     def process(self, _: Any, summaries: list, accounts: list, osint: list, entities: list,
                 labels: list) -> Any:
-        yield cases_from_summary(
-            combine_summaries(summaries), concat_batches(accounts), concat_batches(osint),
-            concat_batches(entities), concat_batches(labels), self.rules, self.model,
-            self.threshold, self.use_default_model,
-        )
+        with timed("DetectCases"):
+            result = cases_from_summary(
+                combine_summaries(summaries), concat_batches(accounts), concat_batches(osint),
+                concat_batches(entities), concat_batches(labels), self.rules, self.model,
+                self.threshold, self.use_default_model,
+            )
+        yield result
 
 
 class DetectCases(beam.PTransform):
@@ -77,9 +81,9 @@ class DetectCases(beam.PTransform):
         n = self.buckets
         summaries = (
             inputs["transactions"]
-            | "BucketByAccount" >> beam.FlatMap(split_by_account_bucket, n)
+            | "BucketByAccount" >> beam.FlatMap(timed_call("DetectCases", split_by_account_bucket), n)
             | "GroupByBucket" >> beam.GroupByKey()
-            | "SummariseTransactions" >> beam.MapTuple(_summarise_bucket)
+            | "SummariseTransactions" >> beam.MapTuple(timed_call("DetectCases", _summarise_bucket))
         )
         side = {
             "summaries": beam.pvalue.AsList(summaries),

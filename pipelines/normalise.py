@@ -6,6 +6,8 @@ import pyarrow as pa
 
 from fiu.normalize.records import normalise
 
+from .stages import timed_call
+
 
 def _normalised(element: tuple[str, pa.RecordBatch]) -> tuple[str, pa.RecordBatch]:
     kind, batch = element
@@ -18,4 +20,4 @@ class Normalise(beam.PTransform):
     """
 
     def expand(self, batches: beam.PCollection) -> beam.PCollection:
-        return batches | "NormaliseParties" >> beam.Map(_normalised)
+        return batches | "NormaliseParties" >> beam.Map(timed_call("Normalise", _normalised))

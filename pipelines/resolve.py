@@ -25,6 +25,8 @@ from fiu.resolve.parties import RESOLVED_KINDS, party_batch
 from fiu.resolve.settings import DEFAULT_SETTINGS, MatchSettings
 from fiu.resolve.weights import MatchWeights, fit_from_patterns
 
+from .stages import timed, timed_call
+
 COUNTS = "counts"
 ENTITY_CHUNK_ROWS = 100_000
 _IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth", "phone_norm")
@@ -40,11 +42,11 @@ class CompareBucket(beam.DoFn):
         self, element: tuple[int, Iterable[pa.RecordBatch]]
     ) -> Iterator[object]:
         _, batches = element
-        rows = pa.Table.from_batches(list(batches)).combine_chunks()
-        batch = rows.to_batches()[0] if rows.num_rows else None
-        if batch is None:
-            return
-        pairs, counts = pair_levels(batch, self.settings)
+        with timed("ResolveEntities"):
+            rows = pa.Table.from_batches(list(batches)).combine_chunks()
+            if rows.num_rows == 0:
+                return
+            pairs, counts = pair_levels(rows.to_batches()[0], self.settings)
         yield beam.pvalue.TaggedOutput(COUNTS, counts)
         if pairs.num_rows == 0:
             return
@@ -142,11 +144,11 @@ class ResolveEntities(beam.PTransform):
         parties = (
             records
             | "KeepParties" >> beam.Filter(lambda kv: kv[0] in RESOLVED_KINDS)
-            | "ToParties" >> beam.MapTuple(party_batch)
+            | "ToParties" >> beam.MapTuple(timed_call("ResolveEntities", party_batch))
         )
         compared = (
             parties
-            | "BucketBlocks" >> beam.FlatMap(bucketed_blocks, settings)
+            | "BucketBlocks" >> beam.FlatMap(timed_call("ResolveEntities", bucketed_blocks), settings)
             | "GroupBuckets" >> beam.GroupByKey()
             | "ComparePairs"
             >> beam.ParDo(CompareBucket(settings)).with_outputs(COUNTS, main="pairs")
@@ -156,9 +158,12 @@ class ResolveEntities(beam.PTransform):
             | "GroupPairs" >> beam.GroupByKey()
             | "UniquePairs"
             >> beam.MapTuple(
-                lambda _, batches: unique_pairs(batches, settings)
-                .combine_chunks()
-                .to_batches()
+                timed_call(
+                    "ResolveEntities",
+                    lambda _, batches: unique_pairs(batches, settings)
+                    .combine_chunks()
+                    .to_batches(),
+                )
             )
             | "PairBatches" >> beam.FlatMap(lambda batches: batches)
         )
@@ -174,7 +179,7 @@ class ResolveEntities(beam.PTransform):
             )
         )
         edges = pairs | "MatchEdges" >> beam.Map(
-            match_edges, beam.pvalue.AsSingleton(weights)
+            timed_call("ResolveEntities", match_edges), beam.pvalue.AsSingleton(weights)
         )
         pair_totals = pairs | "CountPairs" >> beam.Map(lambda b: b.num_rows)
         identities = parties | "StrongIdentifiers" >> beam.Map(
@@ -185,7 +190,7 @@ class ResolveEntities(beam.PTransform):
             | "Once" >> beam.Create([None])
             | "Cluster"
             >> beam.Map(
-                _entities_and_stats,
+                timed_call("ResolveEntities", _entities_and_stats),
                 beam.pvalue.AsList(identities),
                 beam.pvalue.AsList(edges),
                 beam.pvalue.AsList(pair_totals),
