@@ -35,6 +35,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         model_path=args.model,
         threshold=args.threshold,
         runner=args.runner,
+        skip_bad_files=args.skip_bad_files,
     )
     run(config, beam_args)
     return 0
@@ -114,6 +115,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
     run.add_argument("--runner", default="DirectRunner", help="Beam runner (further Beam options pass through)")
+    run.add_argument("--skip-bad-files", action="store_true",
+                     help="record unreadable files in the manifest and go on, instead of stopping")
 
     ev = commands.add_parser("evaluate", help="score a run against a ground truth")
     ev.add_argument("out_dir")

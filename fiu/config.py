@@ -22,6 +22,7 @@ class RunConfig:
     model_path: str | None = None
     threshold: float = 0.5
     runner: str = "DirectRunner"
+    skip_bad_files: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:

@@ -5,20 +5,33 @@ import apache_beam as beam
 from apache_beam import pvalue
 
 from fiu.io.inputs import InputFile
+from fiu.errors import InputError
 from fiu.io.readers import read_file
 
 from .stages import progress, timed
 
 QUARANTINED = "quarantined"
 COUNTS = "counts"
+BAD_FILES = "bad_files"
 
 
 class ReadFile(beam.DoFn):
     """One file → its raw batches; rows that are not records go to quarantine."""
 
+    def __init__(self, skip_bad_files: bool = False) -> None:
+        self.skip_bad_files = skip_bad_files
+
     def process(self, source: InputFile):
-        with timed("ReadInputs"):
-            result = read_file(source)
+        try:
+            with timed("ReadInputs"):
+                result = read_file(source)
+        except InputError as err:
+            if not self.skip_bad_files:
+                raise
+            progress("ReadInputs", f"skipping {source.name}: {err.message}")
+            yield pvalue.TaggedOutput(BAD_FILES, {"file": source.name, "kind": source.kind,
+                                                  "sha256": source.sha256, "problem": err.message})
+            return
         rows = sum(b.num_rows for b in result.batches) + len(result.broken)
         progress("ReadInputs", f"{source.name}: {rows} rows")
         for batch in result.batches:
@@ -32,14 +45,17 @@ class ReadFile(beam.DoFn):
 class ReadInputs(beam.PTransform):
     """Every input file read in parallel, one file an element."""
 
-    def __init__(self, files: list[InputFile]) -> None:
+    def __init__(self, files: list[InputFile], skip_bad_files: bool = False) -> None:
         super().__init__()
         self.files = files
+        self.skip_bad_files = skip_bad_files
 
     def expand(self, pbegin):
         return (
             pbegin
             | "ListFiles" >> beam.Create(self.files)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFile" >> beam.ParDo(ReadFile()).with_outputs(QUARANTINED, COUNTS, main="batches")
+            | "ReadFile" >> beam.ParDo(ReadFile(self.skip_bad_files)).with_outputs(
+                QUARANTINED, COUNTS, BAD_FILES, main="batches"
+            )
         )

@@ -17,7 +17,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from fiu.detect.model import CaseModel
 from fiu.config import RunConfig, fixed_time, run_id
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
-from fiu.errors import FiuError, UsageError
+from fiu.errors import FiuError, InputError, UsageError
 from fiu.io.inputs import InputFile, list_inputs
 from fiu.io.readers import check_header
 from fiu.io.writers import write_json
@@ -30,7 +30,7 @@ from .detect import DetectCases
 from .normalise import Normalise
 from .outputs import WORK, WriteCases, WriteEntities, WriteQuarantine, WriteRecord
 from .package import AssemblePackages, EnrichCases
-from .read import COUNTS, QUARANTINED, ReadInputs
+from .read import BAD_FILES, COUNTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
 from .stages import NAMESPACE, progress
 from .validate import ValidateRows
@@ -48,7 +48,8 @@ def build(
     run: str,
 ) -> None:
     out = cfg.out_dir
-    read = p | "ReadInputs" >> ReadInputs(files)
+    read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files)
+    _ = read[BAD_FILES] | "RecordBadFiles" >> WriteRecord(out, "bad_files")
     checked = read.batches | "ValidateRows" >> ValidateRows(suites)
     quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
     _ = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
@@ -145,9 +146,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     """Run the pipeline; returns the manifest it wrote."""
     started = _now()
     clock = time.perf_counter()
-    files = list_inputs(cfg.input_dir)
-    for source in files:
-        check_header(source)
+    files, skipped = _readable(list_inputs(cfg.input_dir), cfg.skip_bad_files)
     partners = load_partners(cfg.partners_file())
     suites = load_suites()
     code_versions = versions()
@@ -167,7 +166,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     timings["total"] = time.perf_counter() - clock
     work = out / WORK
     record = {name: json.loads((work / f"{name}.json").read_text()) for name in
-              ("counts", "resolution", "detection", "packages", "stamp")}
+              ("counts", "resolution", "detection", "packages", "stamp", "bad_files")}
     all_counts = {tuple(key): n for key, n in record["counts"]}
     counts = kind_counts(all_counts)
     manifest = build_manifest(
@@ -185,10 +184,28 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
         packages={recipient: n for recipient, n in sorted(record["packages"])},
         generated_at=record["stamp"][0][1] if record["stamp"] else "",
     )
+    manifest["skipped_files"] = sorted(skipped + record["bad_files"], key=lambda f: f["file"])
     write_json(out / "manifest.json", manifest)
     shutil.rmtree(work, ignore_errors=True)
     print(summary_table(manifest), file=sys.stderr)
     return manifest
+
+
+def _readable(files: list[InputFile], skip_bad_files: bool) -> tuple[list[InputFile], list[dict]]:
+    """Files whose header is sound; a bad file stops the run (exit 2) unless told to skip
+    it, and then it is named in the manifest with its problem."""
+    good, skipped = [], []
+    for source in files:
+        try:
+            check_header(source)
+            good.append(source)
+        except InputError as err:
+            if not skip_bad_files:
+                raise
+            progress("ReadInputs", f"skipping {source.name}: {err.message}")
+            skipped.append({"file": source.name, "kind": source.kind, "sha256": source.sha256,
+                            "problem": err.message})
+    return good, skipped
 
 
 def _fiu_error_in(err: BaseException) -> FiuError | None:

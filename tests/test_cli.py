@@ -43,3 +43,18 @@ def test_out_folder_with_foreign_files_is_refused(tmp_path, capsys):
     (out / "thesis.docx").write_text("precious")
     assert main(["run", str(tmp_path), "--out", str(out)]) == 2
     assert (out / "thesis.docx").exists()
+
+
+def test_skip_bad_files_records_the_file_and_goes_on(tmp_path):
+    import json
+
+    rows = [txn()]
+    write_csv(tmp_path / "transactions_a.csv", rows)
+    write_csv(tmp_path / "transactions_b.csv", rows, header=[c for c in rows[0] if c != "amount"])
+    (tmp_path / "partners.yaml").write_text("partners:\n  - {id: bank-a, kind: financial_institution}\n")
+    out = tmp_path.parent / "out-skip"
+    assert main(["run", str(tmp_path), "--out", str(out), "--skip-bad-files"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [f["file"] for f in manifest["skipped_files"]] == ["transactions_b.csv"]
+    assert "amount" in manifest["skipped_files"][0]["problem"]
+    assert manifest["counts"]["transactions"] == {"read": 1, "accepted": 1, "quarantined": 0}
