@@ -3,10 +3,12 @@ executes it on the chosen Beam runner and writes the manifest."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,8 +37,13 @@ from .resolve import ResolveEntities
 from .stages import NAMESPACE, progress
 from .validate import ValidateRows
 
+# The job writes into STAGING; only a job that finished has its outputs moved into
+# place, and the manifest, written last, marks the out folder complete. A killed run
+# leaves at most STAGING, which the next run clears.
+STAGING = ".partial"
+PUBLISHED = ("quarantine", "entities.parquet", "cases.jsonl", "packages", "validation")
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
-OUTPUTS = ("manifest.json", "cases.jsonl", "entities.parquet", "quarantine", "packages", WORK)
+OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
 
 
 def build(
@@ -129,6 +136,14 @@ def prepare_out_dir(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
+def publish(staging: Path, out: Path) -> None:
+    """Move a finished job's outputs from the staging folder into the out folder."""
+    for name in PUBLISHED:
+        source = staging / name
+        if source.exists():
+            os.replace(source, out / name)
+
+
 def stage_timings(result) -> dict[str, float]:
     """Busy seconds per stage from the runner's metrics (empty where it keeps none)."""
     try:
@@ -153,10 +168,11 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     run = run_id(files, cfg, code_versions)
     out = Path(cfg.out_dir)
     prepare_out_dir(out)
+    staging = out / STAGING
     progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
     options = PipelineOptions(list(beam_args or []), runner=cfg.runner)
     pipeline = beam.Pipeline(options=options)
-    build(pipeline, cfg, files, partners, suites, run)
+    build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, run)
     try:
         result = pipeline.run()
         result.wait_until_finish()
@@ -164,7 +180,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
         raise _fiu_error_in(err) or err
     timings = stage_timings(result)
     timings["total"] = time.perf_counter() - clock
-    work = out / WORK
+    work = staging / WORK
     record = {name: json.loads((work / f"{name}.json").read_text()) for name in
               ("counts", "resolution", "detection", "packages", "stamp", "bad_files")}
     all_counts = {tuple(key): n for key, n in record["counts"]}
@@ -185,8 +201,9 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
         generated_at=record["stamp"][0][1] if record["stamp"] else "",
     )
     manifest["skipped_files"] = sorted(skipped + record["bad_files"], key=lambda f: f["file"])
+    publish(staging, out)
     write_json(out / "manifest.json", manifest)
-    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
     print(summary_table(manifest), file=sys.stderr)
     return manifest
 
