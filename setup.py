@@ -45,9 +45,12 @@ setup(
         "pyyaml>=6.0",
         "jsonschema>=4.21",
         "joblib>=1.3",
+        "cryptography>=42",
+        "followthemoney>=4.0",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "selenium>=4.20"],
+        "bench": ["splink>=4.0"],
     },
     entry_points={"console_scripts": ["fiu=fiu.cli:main"]},
 )

@@ -1,10 +1,14 @@
-"""Entity-resolution benchmark: pairwise precision, recall and F1 against a known truth,
-pairs compared and wall time, on synthetic accounts and osint records.
+"""Entity-resolution benchmark: fiu against Splink on the same raw records, with
+pairwise precision, recall and F1 against a known truth, wall time and peak memory.
 
-    python benchmarks/resolution.py                  # 10k and 100k records
-    python benchmarks/resolution.py --sizes 1000000  # 1M (minutes, a few GB of memory)
+    python benchmarks/resolution.py --sizes 10000 100000 1000000   # the docs' table
+    python benchmarks/resolution.py --sizes 10000 --systems fiu    # fiu only
     python benchmarks/resolution.py --beam --sizes 2000   # also check Beam == one process
     python benchmarks/resolution.py --sizes 10000 --generated 1 5   # + `fiu generate` worlds
+
+Each system runs in its own subprocess (`--worker`) on `accounts.parquet` and
+`osint.parquet` written once per (size, seed) under `--workdir`; its peak memory is
+that child's max RSS (`os.wait4`). Splink's set-up is in `resolution_splink.py`.
 
 The world is made here so the benchmark stands alone: people with accounts at several
 banks and in open sources, written in the usual variety (`Smith, John`, nicknames,
@@ -299,30 +303,108 @@ def pairwise_scores(predicted: dict[str, str], truth: dict[str, str]) -> dict[st
             "true_pairs": true_pairs, "predicted_pairs": predicted_pairs}
 
 
-def run(size: int, seed: int, beam: bool) -> dict:
-    world = World(size, seed)
-    accounts, osint = world.tables()
+SYSTEMS = ("fiu", "splink")
+
+
+def world_dir(workdir: Path, size: int, seed: int) -> Path:
+    """The raw records of one world as parquet (made once, then reused) and its truth."""
+    folder = workdir / f"world-{size}-{seed}"
+    if not (folder / "truth.json").exists():
+        import pyarrow.parquet as pq
+
+        folder.mkdir(parents=True, exist_ok=True)
+        world = World(size, seed)
+        accounts, osint = world.tables()
+        pq.write_table(accounts, folder / "accounts.parquet")
+        pq.write_table(osint, folder / "osint.parquet")
+        (folder / "truth.json").write_text(json.dumps(world.truth))
+    return folder
+
+
+def fiu_cluster(input_dir: Path, out_path: Path) -> dict:
+    """fiu on the raw records: normalise, then resolve; write `(ref, entity_id)`."""
+    import pyarrow.parquet as pq
+
+    accounts = pq.read_table(input_dir / "accounts.parquet")
+    osint = pq.read_table(input_dir / "osint.parquet")
     start = time.perf_counter()
     accounts_n, osint_n = normalise(ACCOUNTS, accounts), normalise(OSINT, osint)
     normalised = time.perf_counter()
     entities, stats = resolve_entities(accounts_n, osint_n)
     resolved = time.perf_counter()
-    predicted = dict(zip(entities["ref"].to_pylist(), entities["entity_id"].to_pylist()))
-    result = {
-        "records": accounts.num_rows + osint.num_rows,
+    pq.write_table(entities, out_path)
+    return {
         "normalise_seconds": round(normalised - start, 2),
         "resolve_seconds": round(resolved - normalised, 2),
         "pairs_compared": stats["pairs_compared"],
         "possible_pairs": stats["possible_pairs"],
         "blocks_skipped": stats["blocking"]["blocks_skipped"],
-        "lambda": stats["weights"]["lambda"],
-        "entities": stats["clusters"]["entities"],
-        "true_entities": len(set(world.truth.values())),
-        **pairwise_scores(predicted, world.truth),
+        "threshold_probability": stats["threshold_probability"],
     }
-    if beam:
-        result["beam_equal"] = _beam_equal(accounts_n, osint_n, entities, stats)
-    return result
+
+
+def worker(system: str, input_dir: Path, out_path: Path) -> None:
+    """Run one system in this process; print its own measures as one JSON line."""
+    start = time.perf_counter()
+    if system == "fiu":
+        extra = fiu_cluster(input_dir, out_path)
+    else:
+        from benchmarks.resolution_splink import cluster
+
+        extra = cluster(input_dir, out_path)
+    print(json.dumps({"seconds": round(time.perf_counter() - start, 2), **extra}))
+
+
+def measure(system: str, input_dir: Path, truth: dict[str, str]) -> dict:
+    """One system in a fresh subprocess: wall time, peak RSS (from `wait4`), scores."""
+    import os
+    import subprocess
+
+    out_path = input_dir / f"{system}-entities.parquet"
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", system,
+               "--input", str(input_dir), "--output", str(out_path)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    # wait4 gives this child's own rusage, where RUSAGE_CHILDREN would mix systems.
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    output = child.stdout.read() if child.stdout else ""
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        return {"system": system, "error": f"exit {child.returncode}"}
+    import pyarrow.parquet as pq
+
+    entities = pq.read_table(out_path)
+    predicted = dict(zip(entities["ref"].to_pylist(), entities["entity_id"].to_pylist()))
+    inner = json.loads(output.strip().splitlines()[-1])
+    return {
+        "system": system,
+        "wall_seconds": round(wall, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),  # ru_maxrss is in KiB on Linux
+        **inner,
+        "entities": len(set(predicted.values())),
+        "true_entities": len(set(truth.values())),
+        **pairwise_scores(predicted, truth),
+    }
+
+
+def run(size: int, seed: int, systems: list[str], workdir: Path) -> list[dict]:
+    """Every system on the same world of about `size` records, one row each."""
+    folder = world_dir(workdir, size, seed)
+    truth = json.loads((folder / "truth.json").read_text())
+    return [
+        {"size": size, "records": len(truth), **measure(system, folder, truth)}
+        for system in systems
+    ]
+
+
+def run_beam_check(size: int, seed: int) -> dict:
+    """Beam (DirectRunner) gives the same entities and stats as one process."""
+    world = World(size, seed)
+    accounts, osint = world.tables()
+    accounts_n, osint_n = normalise(ACCOUNTS, accounts), normalise(OSINT, osint)
+    entities, stats = resolve_entities(accounts_n, osint_n)
+    return {"size": size, "beam_equal": _beam_equal(accounts_n, osint_n, entities, stats)}
 
 
 def _beam_equal(accounts: pa.Table, osint: pa.Table, entities: pa.Table, stats: dict) -> bool:
@@ -393,16 +475,30 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+    parser.add_argument(
+        "--workdir", type=Path, default=Path("/tmp/fiu-resolution-bench"),
+        help="where generated worlds (cached) and each system's output go",
+    )
     parser.add_argument("--beam", action="store_true", help="also check Beam == one process")
     parser.add_argument(
         "--generated", type=float, nargs="*", metavar="SCALE",
         help="also measure on `fiu generate` worlds of these scales (default 1.0)",
     )
+    parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.input, args.output)
+        return
     for scale in (args.generated or [1.0]) if args.generated is not None else []:
         print(json.dumps(run_generated(scale, args.seed)), flush=True)
     for size in args.sizes:
-        print(json.dumps({"size": size, **run(size, args.seed, args.beam)}), flush=True)
+        for row in run(size, args.seed, args.systems, args.workdir):
+            print(json.dumps(row), flush=True)
+        if args.beam:
+            print(json.dumps(run_beam_check(size, args.seed)), flush=True)
 
 
 if __name__ == "__main__":

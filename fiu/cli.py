@@ -97,6 +97,36 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release(args: argparse.Namespace) -> int:
+    import getpass
+    from datetime import datetime, timezone
+
+    from fiu.packages.sign import load_signing_key, release_case
+
+    key = load_signing_key(args.key)
+    by = args.by or getpass.getuser()
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    release = release_case(args.out, args.case_id, key, by, now)
+    for recipient, digest in sorted(release.sums_sha256.items()):
+        print(f"released {release.case_id}/{recipient}  SHA256SUMS {digest}")
+    print(f"recorded in {Path(args.out) / 'audit.jsonl'}", file=sys.stderr)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from fiu.packages.sign import load_public_key, package_folders, verify_folder
+
+    pinned = load_public_key(args.public_key) if args.public_key else None
+    failed = False
+    for folder in package_folders(args.package_dir):
+        problems = verify_folder(folder, pinned)
+        for problem in problems:
+            print(f"fiu verify: {problem}", file=sys.stderr)
+        print(f"{'FAILED' if problems else 'OK'}  {folder}")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fiu", description=__doc__.split("\n")[0])
     top.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -139,6 +169,16 @@ def parser() -> argparse.ArgumentParser:
     backtest.add_argument("input_dir")
     backtest.add_argument("--csv", help="also write the table as CSV")
 
+    release = commands.add_parser("release", help="sign a reviewed case's packages and record it in the audit log")
+    release.add_argument("case_id")
+    release.add_argument("--out", required=True, help="the run's out folder")
+    release.add_argument("--key", help="Ed25519 private key, PEM, mode 600 (default: $FIU_SIGNING_KEY)")
+    release.add_argument("--by", help="who releases it (default: the login name)")
+
+    verify = commands.add_parser("verify", help="check a package's checksums and signature")
+    verify.add_argument("package_dir", help="a recipient folder, a case folder or packages/")
+    verify.add_argument("--public-key", help="PEM public key the signature must be made with")
+
     train = commands.add_parser("train", help="fit the case model on an input folder with labels")
     train.add_argument("input_dir")
     train.add_argument("--model-out", required=True)
@@ -154,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args, rest)
         if args.command == "demo":
             return _demo(args, rest)
-        handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train}
+        handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train,
+                   "release": _release, "verify": _verify}
         return handler[args.command](args)
     except FiuError as err:
         if args.debug:

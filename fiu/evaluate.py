@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -143,11 +144,7 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         checked += 1
         package = json.loads(package_path.read_text("utf-8"))
         recipient = package["recipient"]
-        strings = list(_strings(package))
-        identifiers = package_path.parent / "identifiers.csv"
-        if identifiers.exists():
-            with identifiers.open(encoding="utf-8", newline="") as handle:
-                strings += [cell for row in csv.reader(handle) for cell in row]
+        strings = list(_strings(package)) + _other_file_strings(package_path.parent)
         where = f"{package_path.parent.parent.name}/{recipient['id']}"
         for text in strings:
             folded = text.casefold()
@@ -166,6 +163,27 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
                 if text in account_ids:
                     leaks.append(f"{where}: account number of {partner}: {text}")
     return {"packages_checked": checked, "leaks": len(leaks), "examples": leaks[:20]}
+
+
+def _other_file_strings(folder: Path) -> list[str]:
+    """Every value of the package's other files: CSV cells, JSON strings, HTML text."""
+    strings: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.name == "package.json" or not path.is_file():
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        if path.suffix == ".csv":
+            strings += [cell for row in csv.reader(text.splitlines()) for cell in row]
+        elif path.suffix == ".json":  # a JSON document, or JSON lines (FollowTheMoney)
+            try:
+                documents = [json.loads(text)]
+            except json.JSONDecodeError:
+                documents = [json.loads(line) for line in text.splitlines() if line.strip()]
+            for document in documents:
+                strings += list(_strings(document))
+        elif path.suffix == ".html":
+            strings += [html.unescape(t).strip() for t in re.split(r"<[^>]*>", text) if t.strip()]
+    return strings
 
 
 def _strings(value):

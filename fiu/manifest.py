@@ -142,6 +142,11 @@ def summary_table(manifest: dict) -> str:
     lines = [f"run {manifest['run_id']}", "", f"{'kind':<14}{'read':>10}{'accepted':>10}{'quarantined':>13}"]
     for kind, c in manifest["counts"].items():
         lines.append(f"{kind:<14}{c['read']:>10}{c['accepted']:>10}{c['quarantined']:>13}")
+    validation = manifest.get("validation") or {}
+    unknown = ((validation.get("warnings") or {}).get("unknown_accounts") or {}).get("transactions")
+    if unknown is not None:
+        lines.append(f"warning       {unknown} transactions on accounts no accounts file describes")
+    lines.append(f"report        {validation.get('report', 'quarantine/')}")
     resolution = manifest.get("resolution") or {}
     detection = manifest.get("detection") or {}
     lines += [

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from fiu.contract import KINDS
 from fiu.io.writers import write_json, write_jsonl, write_parquet
+from fiu.validate.report import findings_of
 
 from .stages import progress, timed
 
@@ -15,7 +16,8 @@ from .stages import progress, timed
 WORK = ".run"
 
 
-def _write_quarantine(out_dir: str, kind_lines: list) -> None:
+def _write_quarantine(out_dir: str, kind_lines: list) -> dict[str, dict]:
+    """Write the files; return per kind what the validation report sums up."""
     by_kind: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     for kind, lines in kind_lines:
         by_kind[kind].extend(lines)
@@ -24,10 +26,12 @@ def _write_quarantine(out_dir: str, kind_lines: list) -> None:
         write_jsonl(Path(out_dir) / "quarantine" / f"{kind}.jsonl", lines)
         if lines:
             progress("WriteQuarantine", f"{kind}: {len(lines)} rows quarantined")
+    return {kind: findings_of(lines) for kind, lines in by_kind.items()}
 
 
 class WriteQuarantine(beam.PTransform):
-    """`quarantine/<kind>.jsonl`, one line a rejected row, sorted by file and row."""
+    """`quarantine/<kind>.jsonl`, one line a rejected row, sorted by file and row; gives
+    one element, the per-kind findings for the validation report."""
 
     def __init__(self, out_dir: str) -> None:
         super().__init__()

@@ -5,7 +5,14 @@ import apache_beam as beam
 
 from fiu.packages.assemble import RunStamp, write_case_packages
 from fiu.packages.partners import Partner
-from fiu.packages.records import attach, case_refs, record_details, transaction_accounts
+from fiu.packages.records import (
+    account_months,
+    attach,
+    case_refs,
+    merge_account_months,
+    record_details,
+    transaction_accounts,
+)
 
 from .stages import progress, timed
 
@@ -18,8 +25,9 @@ def _merge(dicts) -> dict:
 
 
 class EnrichCases(beam.PTransform):
-    """Attach each case's record details (identifiers, partner, region) and the account
-    of each evidence transaction, read from the accepted batches."""
+    """Attach each case's record details (identifiers, partner, region), the account
+    of each evidence transaction and monthly totals per case account, read from the
+    accepted batches."""
 
     def expand(self, inputs):
         cases, accounts, osint, transactions = (
@@ -48,8 +56,16 @@ class EnrichCases(beam.PTransform):
             | "TxnAccounts" >> beam.Map(transaction_accounts, wanted_side)
             | "TxnAccountsMap" >> beam.CombineGlobally(_merge)
         )
+        months = (
+            transactions
+            | "AccountMonths" >> beam.Map(account_months, wanted_side)
+            | "AccountMonthsMap" >> beam.CombineGlobally(merge_account_months)
+        )
         return cases | "Attach" >> beam.Map(
-            attach, beam.pvalue.AsSingleton(details), beam.pvalue.AsSingleton(txn_accounts)
+            attach,
+            beam.pvalue.AsSingleton(details),
+            beam.pvalue.AsSingleton(txn_accounts),
+            beam.pvalue.AsSingleton(months),
         )
 
 

@@ -26,6 +26,7 @@ from fiu.io.writers import write_json
 from fiu.manifest import build_manifest, kind_counts, summary_table, versions
 from fiu.packages.assemble import RunStamp, latest_observation
 from fiu.packages.partners import Partner, load_partners
+from fiu.validate.report import validation_section
 from fiu.validate.suites import load_suites
 
 from .detect import DetectCases
@@ -35,13 +36,14 @@ from .package import AssemblePackages, EnrichCases
 from .read import BAD_FILES, COUNTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
 from .stages import NAMESPACE, progress
-from .validate import ValidateRows
+from .validate import UNKNOWN_ACCOUNTS, ValidateRows
 
 # The job writes into STAGING; only a job that finished has its outputs moved into
 # place, and the manifest, written last, marks the out folder complete. A killed run
 # leaves at most STAGING, which the next run clears.
 STAGING = ".partial"
 PUBLISHED = ("quarantine", "entities.parquet", "cases.jsonl", "packages", "validation")
+AUDIT_LOG = "audit.jsonl"
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
 OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
 
@@ -59,7 +61,9 @@ def build(
     _ = read[BAD_FILES] | "RecordBadFiles" >> WriteRecord(out, "bad_files")
     checked = read.batches | "ValidateRows" >> ValidateRows(suites)
     quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
-    _ = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
+    findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
+    _ = findings | "RecordFindings" >> WriteRecord(out, "findings")
+    _ = checked[UNKNOWN_ACCOUNTS] | "RecordUnknownAccounts" >> WriteRecord(out, UNKNOWN_ACCOUNTS)
     records = checked["accepted"] | "Normalise" >> Normalise()
     tables = _by_kind(records)
     resolved = records | "ResolveEntities" >> ResolveEntities()
@@ -119,7 +123,12 @@ def _counts(p, read_counts, accepted_counts, quarantined):
 
 
 def prepare_out_dir(out_dir: Path) -> None:
-    """Refuse a folder that holds anything but a previous run; clear a previous run."""
+    """Refuse a folder that holds anything but a previous run, or released packages (a
+    rerun would delete what was signed and sent); clear a previous run."""
+    if (out_dir / AUDIT_LOG).exists():
+        raise UsageError(
+            f"--out {out_dir} holds released packages ({AUDIT_LOG}); run into a new folder"
+        )
     if out_dir.exists():
         foreign = [p.name for p in out_dir.iterdir() if p.name not in OUTPUTS]
         if foreign:
@@ -182,7 +191,8 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     timings["total"] = time.perf_counter() - clock
     work = staging / WORK
     record = {name: json.loads((work / f"{name}.json").read_text()) for name in
-              ("counts", "resolution", "detection", "packages", "stamp", "bad_files")}
+              ("counts", "resolution", "detection", "packages", "stamp", "bad_files",
+               "findings", UNKNOWN_ACCOUNTS)}
     all_counts = {tuple(key): n for key, n in record["counts"]}
     counts = kind_counts(all_counts)
     manifest = build_manifest(
@@ -201,6 +211,10 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
         generated_at=record["stamp"][0][1] if record["stamp"] else "",
     )
     manifest["skipped_files"] = sorted(skipped + record["bad_files"], key=lambda f: f["file"])
+    manifest["validation"] = validation_section(
+        staging, suites, counts, record["findings"], record[UNKNOWN_ACCOUNTS], run,
+        manifest["generated_at"],
+    )
     publish(staging, out)
     write_json(out / "manifest.json", manifest)
     shutil.rmtree(staging, ignore_errors=True)

@@ -5,6 +5,8 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam import pvalue
 
+from fiu.contract import ACCOUNTS, TRANSACTIONS
+from fiu.validate.accounts import account_keys, known_keys, merge_unknown, unknown_accounts
 from fiu.validate.split import BatchValidator
 from fiu.validate.suites import unique_key
 from fiu.validate.unique import drop_repeats, key_table, repeated_rows, split_by_bucket
@@ -13,6 +15,7 @@ from .read import COUNTS, QUARANTINED
 from .stages import progress, timed
 
 KEY_BUCKETS = 16
+UNKNOWN_ACCOUNTS = "unknown_accounts"
 
 
 class DropRepeats(beam.DoFn):
@@ -54,8 +57,31 @@ class SplitValid(beam.DoFn):
         yield kind, accepted
 
 
+class FindUnknownAccounts(beam.PTransform):
+    """Accepted transactions whose account is no accepted account row: one summary
+    element {count, examples}; a warning only, the rows stay accepted."""
+
+    def expand(self, accepted):
+        known = (
+            accepted
+            | "AccountKeys" >> beam.FlatMap(
+                lambda kb: [account_keys(kb[1])] if kb[0] == ACCOUNTS else []
+            )
+            | "AllAccountKeys" >> beam.CombineGlobally(lambda parts: known_keys(list(parts)))
+        )
+        return (
+            accepted
+            | "CheckAccounts" >> beam.FlatMap(
+                lambda kb, keys: [unknown_accounts(kb[1], keys)] if kb[0] == TRANSACTIONS else [],
+                beam.pvalue.AsSingleton(known),
+            )
+            | "SumUnknown" >> beam.CombineGlobally(lambda parts: merge_unknown(list(parts)))
+        )
+
+
 class ValidateRows(beam.PTransform):
-    """De-duplicate across the run on each suite's unique key, then validate each batch."""
+    """De-duplicate across the run on each suite's unique key, validate each batch, and
+    warn of transactions on unknown accounts."""
 
     def __init__(self, suites: dict[str, dict]) -> None:
         super().__init__()
@@ -83,4 +109,6 @@ class ValidateRows(beam.PTransform):
             QUARANTINED, COUNTS, main="accepted"
         )
         quarantined = (kept[QUARANTINED], checked[QUARANTINED]) | "MergeQuarantine" >> beam.Flatten()
-        return {"accepted": checked.accepted, QUARANTINED: quarantined, COUNTS: checked[COUNTS]}
+        unknown = checked.accepted | "FindUnknownAccounts" >> FindUnknownAccounts()
+        return {"accepted": checked.accepted, QUARANTINED: quarantined, COUNTS: checked[COUNTS],
+                UNKNOWN_ACCOUNTS: unknown}

@@ -58,3 +58,14 @@ def test_skip_bad_files_records_the_file_and_goes_on(tmp_path):
     assert [f["file"] for f in manifest["skipped_files"]] == ["transactions_b.csv"]
     assert "amount" in manifest["skipped_files"][0]["problem"]
     assert manifest["counts"]["transactions"] == {"read": 1, "accepted": 1, "quarantined": 0}
+
+
+def test_out_folder_with_released_packages_is_refused(tmp_path, capsys):
+    write_csv(tmp_path / "transactions_a.csv", [txn()])
+    (tmp_path / "partners.yaml").write_text("partners:\n  - {id: bank-a, kind: financial_institution}\n")
+    out = tmp_path.parent / "out-released"
+    (out / "packages").mkdir(parents=True)
+    (out / "audit.jsonl").write_text('{"case_id": "case-0123456789ab"}\n')
+    assert main(["run", str(tmp_path), "--out", str(out)]) == 2
+    assert "released packages" in capsys.readouterr().err
+    assert (out / "audit.jsonl").exists() and (out / "packages").exists()

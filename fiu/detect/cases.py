@@ -42,6 +42,9 @@ from .networks import (
 from .rules import Rule, RuleHit, evaluate, load_rules
 
 DEFAULT_THRESHOLD = 0.5
+# `fiu run` refits on the folder's labels only with at least this many labelled candidate
+# networks of each class; with fewer, a model is noisier than the default.
+MIN_FIT_PER_CLASS = 10
 SEED_WEIGHT = 0.3  # one medium rule, or two low ones, make an entity a seed
 TYPOLOGY_SHARE = 0.7  # a second typology is named when its rule score is this close
 
@@ -152,8 +155,12 @@ def candidate_networks(
     entities: pa.Table | None,
     rules: Sequence[Rule],
     settings: LinkSettings = LinkSettings(),
+    extra_seed_refs: Iterable[str] = (),
 ) -> Candidates:
-    """Account and entity features and hits, seeds, networks grown from them, network hits."""
+    """Account and entity features and hits, seeds, networks grown from them, network hits.
+
+    `extra_seed_refs` (e.g. labelled records, when training) also seed networks.
+    """
     records = party_records(_normalised("accounts", accounts), _normalised("osint", osint), entities)
     hubs = hub_identifiers(records, settings.max_identifier_entities)
     ctx = PartyContext(records, hubs, summary.features)
@@ -170,6 +177,7 @@ def candidate_networks(
     ref_entity = dict(zip(records["ref"], records["entity_id"]))
     weights = _hit_weights(hits, by_id, ref_entity)
     seeds = set(weights[weights >= SEED_WEIGHT - 1e-9].index)
+    seeds |= {ref_entity[r] for r in extra_seed_refs if r in ref_entity}
     edges = entity_edges(records, summary.flows, hubs, settings)
     nets = grow_networks(list(ent_ids), edges, seeds, settings)
     members = records.merge(nets, on="entity_id").sort_values(["network_id", "ref"]).reset_index(drop=True)
@@ -413,15 +421,21 @@ def cases_from_summary(
     fitted = False
     fit_note = None
     y = network_labels(c, labels)
-    if len(y) and y.nunique() == 2 and y.value_counts().min() >= 2:
+    if len(y) and y.nunique() == 2 and y.value_counts().min() >= MIN_FIT_PER_CLASS:
         X = model_matrix(c, rules)
         model = CaseModel().fit(X.loc[y.index], y.to_numpy(),
                                 training_data={"source": "labels in the input folder"})
         fitted = True
-    elif labels is not None and labels.num_rows:
-        fit_note = "labels present but too few labelled candidate networks of each class to fit"
     if model is None and use_default_model:
         model = default_model()
+    if not fitted and labels is not None and labels.num_rows:
+        counts = y.value_counts()
+        kept = "rules only" if model is None else f"model {model.version_}"
+        fit_note = (
+            f"labels present ({labels.num_rows} rows) but too few to fit: "
+            f"{int(counts.get(1, 0))} labelled-1 and {int(counts.get(0, 0))} labelled-0 candidate "
+            f"networks (need {MIN_FIT_PER_CLASS} of each); scored with {kept}"
+        )
     cases = score_cases(c, rules, model, threshold)
     level_counts = {lv: sum(1 for h in c.hits if h.level == lv) for lv in ("account", "entity", "network")}
     typ_counts: dict[str, int] = {}
@@ -479,7 +493,8 @@ def detect_cases(
 
 
 def candidates_for(tables: dict[str, pa.Table], entities: pa.Table | None = None,
-                   rules: Sequence[Rule] | None = None) -> tuple[Candidates, pa.Table]:
+                   rules: Sequence[Rule] | None = None,
+                   extra_seed_refs: Iterable[str] = ()) -> tuple[Candidates, pa.Table]:
     """Candidate networks of loaded input tables (resolving entities when not given)."""
     rules = list(load_rules() if rules is None else rules)
     acc = _normalised("accounts", tables.get("accounts"))
@@ -489,16 +504,23 @@ def candidates_for(tables: dict[str, pa.Table], entities: pa.Table | None = None
 
         entities, _ = resolve_entities(acc, osi)
     summary = summarise_transactions(tables.get("transactions"))
-    return candidate_networks(summary, acc, osi, entities, rules), entities
+    return candidate_networks(summary, acc, osi, entities, rules,
+                              extra_seed_refs=extra_seed_refs), entities
 
 
 def train(tables: dict[str, pa.Table], entities: pa.Table | None = None,
           rules: Sequence[Rule] | None = None, model: CaseModel | None = None) -> CaseModel:
-    """Fit a case model on the `labels` of loaded input tables (`fiu train`)."""
+    """Fit a case model on the `labels` of loaded input tables (`fiu train`).
+
+    Every labelled record seeds a candidate network, so records examined and cleared
+    give negative examples even when no rule fires on them.
+    """
     from ..errors import UsageError
 
     rules = list(load_rules() if rules is None else rules)
-    c, _ = candidates_for(tables, entities, rules)
+    labels = tables.get("labels")
+    labelled = labels.column("ref").to_pylist() if labels is not None and labels.num_rows else []
+    c, _ = candidates_for(tables, entities, rules, extra_seed_refs=labelled)
     y = network_labels(c, tables.get("labels"))
     if len(y) == 0 or y.nunique() < 2:
         raise UsageError("training needs `labels` rows (label 1 and 0) that fall in candidate networks")

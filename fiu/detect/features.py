@@ -55,6 +55,16 @@ REVIEW_FLAGS = (
     (1.5, re.compile(r"happy ending|full service|extras?\b|table shower|"
                      r"no (?:english|speak)|new girls?", re.I)),
 )
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+AD_CUES = (
+    # DOJ-ADS cues that predicted trafficking in escort ads. "New in town", stated ages
+    # and travel wording did not, so they are deliberately absent.
+    re.compile(rf"{_DIGIT_WORD}\d|\d{_DIGIT_WORD}|{_DIGIT_WORD}{_DIGIT_WORD}", re.I),  # hidden phone
+    re.compile(r"\b(?:asian|latina|korean|thai|chinese|russian|ebony|exotic|japanese|"
+               r"vietnamese|brazilian|colombian)\b", re.I),  # stated ethnicity
+    re.compile(r"trustworth|\btrusted\b", re.I),  # "trustworthy" wording
+    re.compile(r"\b(?:young|petite|fresh|teen|barely|girls?)\b", re.I),  # youth wording
+)
 TRAFFICKING_WORDS = re.compile(
     r"traffick|forced labou?r|servitude|peonage|exploitation|smuggl|sex work ring|"
     r"pandering|pimping|prostitution",
@@ -77,7 +87,8 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     """The typed transactions batch as the frame every transaction feature reads.
 
     Columns: `account` (account ref), `txn` (txn ref), `t` (UTC seconds), `local_hour`,
-    `day` (local day number), `amount`, `inflow`, `channel`, `mcc`, `region`, `cp`
+    `day` (local day number), `amount`, `inflow`, `channel`, `mcc`, `region`, `city`
+    (folded), `cp`
     (counterparty key: `account:<partner>:<id>` for a known partner account, else the
     folded name), `cp_account` (that account ref or None), `memo`.
     """
@@ -128,6 +139,7 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
                 object
             ),
             "region": col("region").to_pandas().astype(object),
+            "city": pc.utf8_lower(pc.utf8_trim_whitespace(col("city"))).to_pandas().astype(object),
             "cp": cp.to_pandas().astype(object),
             "cp_account": cp_account.to_pandas().astype(object),
             "memo": col("memo").to_pandas().fillna("").astype(str),
@@ -253,6 +265,15 @@ def structuring_count_30d(t: pd.DataFrame) -> pd.Series:
     """Most cash deposits in [8,000, 10,000) within any 30 days (CTR structuring; GEN-1)."""
     mask = t["inflow"] & (t["channel"] == "cash") & (t["amount"] >= 8000) & (t["amount"] < 10000)
     return _max_count_window(t, mask, 30)
+
+
+def structuring_regions_30d(t: pd.DataFrame) -> pd.Series:
+    """Most distinct regions of cash deposits in [8,000, 10,000) within any 30 days (GEN-1, FUN-1).
+
+    Example: deposits of $9,400 in TX, $9,100 in OK and $8,800 in LA within three weeks → 3.
+    """
+    mask = t["inflow"] & (t["channel"] == "cash") & (t["amount"] >= 8000) & (t["amount"] < 10000)
+    return _max_distinct_window(t, mask, "region", 30)
 
 
 def cash_in_count_30d(t: pd.DataFrame) -> pd.Series:
@@ -391,6 +412,26 @@ def prepaid_crypto_count(t: pd.DataFrame) -> pd.Series:
     return _count(t, mask)
 
 
+def prepaid_load_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing prepaid-card loads (channel prepaid, or MCC 6540 stored-value loads; ESC-5)."""
+    mask = (~t["inflow"]) & ((t["channel"] == "prepaid") | (t["mcc"] == "6540"))
+    return _count(t, mask)
+
+
+def crypto_buy_count(t: pd.DataFrame) -> pd.Series:
+    """Outgoing virtual-currency purchases (channel crypto, or MCC 6051 quasi-cash; ESC-5)."""
+    mask = (~t["inflow"]) & ((t["channel"] == "crypto") | (t["mcc"] == "6051"))
+    return _count(t, mask)
+
+
+def cities_per_week(t: pd.DataFrame) -> pd.Series:
+    """Most distinct cities the account transacted in within any 7 days (circuit travel; ESC-2).
+
+    Example: card payments in Dallas, Houston and Austin in one week → 3. A commuter → 1–2.
+    """
+    return _max_distinct_window(t, pd.Series(True, index=t.index), "city", 7)
+
+
 def grocery_spend_count(t: pd.DataFrame) -> pd.Series:
     """Outgoing payments at grocery stores (MCC 5411)."""
     return _count(t, (~t["inflow"]) & _mcc_in(t, GROCERY_MCCS))
@@ -462,6 +503,7 @@ TRANSACTION_FEATURES: tuple[Callable[[pd.DataFrame], pd.Series], ...] = (
     round_amount_share,
     monthly_receipts,
     structuring_count_30d,
+    structuring_regions_30d,
     cash_in_count_30d,
     cash_in_regions_30d,
     cash_in_share,
@@ -479,6 +521,9 @@ TRANSACTION_FEATURES: tuple[Callable[[pd.DataFrame], pd.Series], ...] = (
     ad_payment_count_90d,
     ad_payment_count,
     prepaid_crypto_count,
+    prepaid_load_count,
+    crypto_buy_count,
+    cities_per_week,
     grocery_spend_count,
     p2p_payers,
     p2p_night_payers,
@@ -660,12 +705,19 @@ def is_labor_business_entity(ctx: PartyContext) -> pd.Series:
     return _is_labor_business(recs).groupby(recs["entity_id"]).max().astype(float)
 
 
+def _ad_cues(text: pd.Series) -> pd.Series:
+    """How many DOJ-ADS cue families (hidden phone, ethnicity, trustworthy, youth) a text has."""
+    text = text.fillna("").astype(str)
+    return sum(text.str.contains(cue, regex=True).astype(int) for cue in AD_CUES)
+
+
 def _ad_contacts(ctx: PartyContext) -> pd.DataFrame:
     recs = ctx.records
     ads = recs[recs["source"] == "online_ad"]
     ids = _identifiers(ads)
     ids = ids[~ids["ident"].str.startswith("addr:")]
-    return ids.merge(ads[["ref", "name_norm", "city"]], on="ref")
+    ads = ads.assign(cued=_ad_cues(ads["text"]) >= 1)
+    return ids.merge(ads[["ref", "name_norm", "city", "cued"]], on="ref")
 
 
 def ad_contact_ads(ctx: PartyContext) -> pd.Series:
@@ -676,6 +728,19 @@ def ad_contact_ads(ctx: PartyContext) -> pd.Series:
     c = _ad_contacts(ctx)
     per = c.groupby("ident")["ref"].nunique()
     return c.assign(v=c["ident"].map(per)).groupby("entity_id")["v"].max().astype(float)
+
+
+def ad_contact_cue_ads(ctx: PartyContext) -> pd.Series:
+    """Most ads with a DOJ-ADS cue behind one phone or email of the entity's ads (ESC-4).
+
+    A cue: a hidden or spelled-out phone ("five1two"), stated ethnicity, "trustworthy"
+    wording, or youth wording. "New in town", ages and travel words are not cues (they
+    did not predict trafficking). Example: a family's phone in 5 ads for a used car,
+    tutoring and puppies → 0; one number in 6 ads "sweet young Thai girl … five5five" → 6.
+    """
+    c = _ad_contacts(ctx)
+    per = c[c["cued"]].groupby("ident")["ref"].nunique()
+    return c.assign(v=c["ident"].map(per).fillna(0)).groupby("entity_id")["v"].max().astype(float)
 
 
 def ad_contact_names(ctx: PartyContext) -> pd.Series:
@@ -775,6 +840,35 @@ def owned_massage_regions(ctx: PartyContext) -> pd.Series:
     return m.groupby("person")["region"].nunique().astype(float)
 
 
+def _owned_by_category(ctx: PartyContext) -> pd.DataFrame:
+    """person, category, business, region: businesses each person owns, by folded category."""
+    recs = ctx.records
+    cat = (recs["business_category"].fillna("").str.lower().str.strip())
+    cat = cat.where(cat != "", None)
+    cats = pd.DataFrame({"business": recs["entity_id"], "category": cat}).dropna().drop_duplicates(
+        "business")
+    m = _owner_edges(ctx).merge(cats, on="business")
+    regions = recs[["entity_id", "region"]].dropna().drop_duplicates()
+    return m.merge(regions, left_on="business", right_on="entity_id", how="left")
+
+
+def owned_category_businesses(ctx: PartyContext) -> pd.Series:
+    """Most businesses of one category (as KYC states it) this person owns or runs.
+
+    Example: named in the registry of three nail salons → 3. Any category, not only massage.
+    """
+    m = _owned_by_category(ctx)
+    return m.groupby(["person", "category"])["business"].nunique().groupby(level=0).max().astype(
+        float)
+
+
+def owned_category_regions(ctx: PartyContext) -> pd.Series:
+    """Most regions of businesses of one category under this person (common owners across states)."""
+    m = _owned_by_category(ctx)
+    return m.groupby(["person", "category"])["region"].nunique().groupby(level=0).max().astype(
+        float)
+
+
 def registry_roles(ctx: PartyContext) -> pd.Series:
     """Businesses in which this person is named as owner, officer or agent."""
     return _owner_edges(ctx).groupby("person")["business"].nunique().astype(float)
@@ -788,6 +882,7 @@ ENTITY_FEATURES: tuple[Callable[[PartyContext], pd.Series], ...] = (
     is_massage_entity,
     is_labor_business_entity,
     ad_contact_ads,
+    ad_contact_cue_ads,
     ad_contact_names,
     ad_contact_cities,
     review_flag_score,
@@ -795,6 +890,8 @@ ENTITY_FEATURES: tuple[Callable[[PartyContext], pd.Series], ...] = (
     wage_claim_record,
     owned_massage_businesses,
     owned_massage_regions,
+    owned_category_businesses,
+    owned_category_regions,
     registry_roles,
 )
 
@@ -873,6 +970,16 @@ def network_owner_massage_businesses(ctx: NetworkContext) -> pd.Series:
 def network_owner_massage_regions(ctx: NetworkContext) -> pd.Series:
     """Most regions of massage businesses in the network under one owner (IMB-4)."""
     return _network_max_entity(ctx, "owned_massage_regions")
+
+
+def network_owner_category_businesses(ctx: NetworkContext) -> pd.Series:
+    """Most businesses of one category in the network under one owner or officer."""
+    return _network_max_entity(ctx, "owned_category_businesses")
+
+
+def network_owner_category_regions(ctx: NetworkContext) -> pd.Series:
+    """Most regions of one category's businesses in the network under one owner."""
+    return _network_max_entity(ctx, "owned_category_regions")
 
 
 def _network_max_entity(ctx: NetworkContext, name: str) -> pd.Series:
@@ -962,6 +1069,8 @@ NETWORK_FEATURES: tuple[Callable[[NetworkContext], pd.Series], ...] = (
     network_massage_regions,
     network_owner_massage_businesses,
     network_owner_massage_regions,
+    network_owner_category_businesses,
+    network_owner_category_regions,
     network_fan_in,
     network_fan_out,
     network_cohort_accounts,

@@ -6,6 +6,13 @@ drops when that feature is set back to its typical value among cleared networks
 (a local, model-agnostic contribution), the largest first. A saved model is a joblib
 file plus a model card JSON next to it (features, training data, held-out metrics,
 scikit-learn version); loading refuses a different scikit-learn major.minor.
+
+The default model is not shipped as a pickle (which only loads under the scikit-learn
+that wrote it): the package ships its training matrix, `default_training.json`
+(features and labels of candidate networks in generated worlds with seeds below 100,
+written by `python -m fiu.detect.train_default`), and `default_model()` fits it on
+first use with a fixed random_state, once per process. Its card records the sha256 of
+that file and the scikit-learn version that fitted it.
 """
 from __future__ import annotations
 
@@ -20,13 +27,23 @@ import pandas as pd
 
 from ..errors import FiuError
 
-DEFAULT_MODEL = Path(__file__).with_name("default_model.joblib")
+DEFAULT_TRAINING = Path(__file__).with_name("default_training.json")
+TRAINING_FORMAT = 1
 
 
 def card_path(model_path: str | Path) -> Path:
     """The model card next to a saved model: `x.joblib` → `x.card.json`."""
     p = Path(model_path)
     return p.with_name(p.name.removesuffix(".joblib") + ".card.json")
+
+
+def _one_thread() -> Any:
+    """Limit OpenMP/BLAS to one thread: the matrices are small, and on a shared machine
+    HistGradientBoosting's thread pool spins (measured: 26 s instead of 0.4 s a fit)."""
+    import sklearn.ensemble  # noqa: F401 - load the OpenMP runtime first, so the limit reaches it
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def _sklearn_version() -> str:
@@ -78,6 +95,10 @@ class CaseModel:
 
     def fit(self, X: pd.DataFrame, y: Sequence[int], training_data: dict[str, Any] | None = None) -> "CaseModel":
         """Fit on one row per candidate network (`X`) and its label (1 trafficking, 0 cleared)."""
+        with _one_thread():
+            return self._fit(X, y, training_data)
+
+    def _fit(self, X: pd.DataFrame, y: Sequence[int], training_data: dict[str, Any] | None) -> "CaseModel":
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
         from sklearn.model_selection import train_test_split
@@ -126,6 +147,7 @@ class CaseModel:
                 **(training_data or {}),
             },
             "held_out_metrics": metrics,
+            "metrics": metrics,
             "top_features": [
                 name for name, _ in sorted(
                     zip(self.feature_names_, self.importances_), key=lambda kv: -kv[1]
@@ -159,7 +181,8 @@ class CaseModel:
         """Class probabilities, shape (n, 2); column 1 is the trafficking probability."""
         if len(X) == 0:
             return np.zeros((0, 2))
-        return self.estimator_.predict_proba(self._matrix(X))
+        with _one_thread():
+            return self.estimator_.predict_proba(self._matrix(X))
 
     def reasons(self, X: pd.DataFrame, top: int = 3) -> list[list[str]]:
         """Top reasons per row, in words: `night_card_share=0.62 raised the score`.
@@ -169,7 +192,10 @@ class CaseModel:
         """
         if len(X) == 0:
             return []
-        M = self._matrix(X)
+        with _one_thread():
+            return self._reasons(self._matrix(X), top)
+
+    def _reasons(self, M: np.ndarray, top: int) -> list[list[str]]:
         base = self.estimator_.predict_proba(M)[:, 1]
         contrib = np.zeros_like(M)
         for j in range(M.shape[1]):
@@ -236,8 +262,70 @@ class CaseModel:
         return model
 
 
+def write_training_matrix(X: pd.DataFrame, y: Sequence[int], meta: dict[str, Any],
+                          path: str | Path = DEFAULT_TRAINING) -> Path:
+    """Save a training matrix (features, labels, where they came from) as compact JSON."""
+    M = X.to_numpy(dtype=float)
+    rows = [[None if np.isnan(v) else float(f"{v:.6g}") for v in row] for row in M]
+    doc = {
+        "format": TRAINING_FORMAT,
+        **meta,
+        "features": list(X.columns),
+        "index": [str(i) for i in X.index],
+        "labels": [int(v) for v in y],
+        "rows": rows,
+    }
+    path = Path(path)
+    text = json.dumps(doc, separators=(",", ":"), sort_keys=True)
+    path.write_text(text.replace('],[', '],\n[') + "\n", encoding="utf-8")
+    return path
+
+
+def read_training_matrix(path: str | Path = DEFAULT_TRAINING) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
+    """(X, y, meta) of a training matrix file; meta gains `sha256` of the file."""
+    path = Path(path)
+    raw = path.read_bytes()
+    doc = json.loads(raw)
+    if doc.get("format") != TRAINING_FORMAT:
+        raise FiuError(f"{path}: training matrix format {doc.get('format')!r} is not {TRAINING_FORMAT}")
+    X = pd.DataFrame(
+        np.array([[np.nan if v is None else v for v in row] for row in doc["rows"]], dtype=float)
+        .reshape(len(doc["rows"]), len(doc["features"])),
+        columns=doc["features"], index=doc["index"],
+    )
+    y = np.asarray(doc["labels"], dtype=int)
+    meta = {k: v for k, v in doc.items() if k not in ("rows", "labels", "features", "index")}
+    meta["sha256"] = hashlib.sha256(raw).hexdigest()
+    return X, y, meta
+
+
+_DEFAULT: dict[str, CaseModel] = {}
+
+
 def default_model() -> CaseModel | None:
-    """The model that ships with the package, or None when it is absent."""
-    if not DEFAULT_MODEL.exists():
+    """The default model, fitted on the shipped training matrix on first use (then cached
+    in-process); None when the matrix is absent."""
+    if not DEFAULT_TRAINING.exists():
         return None
-    return CaseModel.load(DEFAULT_MODEL)
+    key = str(DEFAULT_TRAINING.stat().st_mtime_ns)
+    if key not in _DEFAULT:
+        X, y, meta = read_training_matrix(DEFAULT_TRAINING)
+        meta = {**meta, "file": DEFAULT_TRAINING.name}
+        _DEFAULT.clear()
+        _DEFAULT[key] = CaseModel().fit(X, y, training_data=meta)
+    return _DEFAULT[key]
+
+
+def train_from_folder(input_dir: str, model_out: str) -> dict[str, Any]:
+    """`fiu train`: fit a case model on the labels of an input folder, save it and its card.
+
+    Returns the card (its `metrics` are the held-out metrics).
+    """
+    from ..local import load_inputs
+    from .cases import train
+
+    tables = load_inputs(input_dir).tables
+    model = train(tables)
+    model.card_["training_data"]["input_dir"] = str(input_dir)
+    model.save(model_out)
+    return model.card_

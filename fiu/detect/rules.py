@@ -250,77 +250,112 @@ def load_rules(root: str | Path | None = None) -> list[Rule]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for rel, entry in _walk(base):
-        where = f"{label}/{rel}"
-        try:
-            text = entry.read_text(encoding="utf-8")
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            errors.append(f"{where}:{line} yaml: {getattr(exc, 'problem', exc)}")
-            continue
-        if not isinstance(data, dict):
-            errors.append(f"{where}:1 file: a rule file must be a mapping")
-            continue
-        before = len(errors)
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-            path = list(err.absolute_path)
-            if err.validator == "required":
-                missing = err.message.split("'")[1] if "'" in err.message else "?"
-                fld = ".".join(map(str, [*path, missing]))
-                errors.append(f"{where}:{_line_of(node, path)} {fld}: missing required field")
-            elif err.validator == "additionalProperties":
-                errors.append(f"{where}:{_line_of(node, path)} {'.'.join(map(str, path)) or 'file'}: "
-                              f"{err.message}")
-            else:
-                fld = ".".join(map(str, path)) or "file"
-                errors.append(f"{where}:{_line_of(node, path)} {fld}: {err.message}")
-        if len(errors) > before:
-            continue
-        stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
-        expected = f"{folder.replace('/', '.')}.{stem}"
-        if data["id"] != expected:
-            errors.append(f"{where}:{_line_of(node, ['id'])} id: must be '{expected}' "
-                          f"(<folder>.<file stem>); got '{data['id']}'")
-        if folder != data["typology"]:
-            errors.append(f"{where}:{_line_of(node, ['typology'])} typology: "
-                          f"'{data['typology']}' does not match its folder '{folder}'")
-        if data["id"] in seen:
-            errors.append(f"{where}:{_line_of(node, ['id'])} id: '{data['id']}' also in {seen[data['id']]}")
-        seen[data["id"]] = where
-        level = data["level"]
-        try:
-            condition, used = compile_condition(data["when"], level=level)
-        except ConditionError as exc:
-            errors.append(f"{where}:{_line_of(node, ['when'])} when: {exc}")
-            continue
-        level_names = set(feature_names(level))
-        for _, fname, _, _ in string.Formatter().parse(data["explain"]):
-            if fname is not None and fname not in level_names:
-                errors.append(f"{where}:{_line_of(node, ['explain'])} explain: unknown feature "
-                              f"'{fname}'{_hint(fname, level_names)}")
-        for kind in ("hit", "miss"):
-            for i, example in enumerate(data["examples"][kind]):
-                for fname in example:
-                    if fname not in level_names:
-                        errors.append(
-                            f"{where}:{_line_of(node, ['examples', kind, i])} examples.{kind}[{i}]: "
-                            f"unknown feature '{fname}'{_hint(str(fname), level_names)}"
-                        )
-        rules.append(
-            Rule(
-                id=data["id"], title=data["title"], typology=data["typology"],
-                indicator=data["indicator"], source=data["source"], severity=data["severity"],
-                level=level, when=data["when"].strip(), explain=data["explain"],
-                examples={k: tuple(dict(e) for e in data["examples"][k]) for k in ("hit", "miss")},
-                features=used, path=where, condition=condition,
-            )
-        )
+        rule = _load_one(rel, entry, f"{label}/{rel}", validator, errors)
+        if rule is not None:
+            if rule.id in seen:
+                errors.append(f"{rule.path}:1 id: '{rule.id}' also in {seen[rule.id]}")
+            seen[rule.id] = rule.path
+            rules.append(rule)
     if errors:
         raise RuleError(errors)
     return sorted(rules, key=lambda r: r.id)
+
+
+def load_rule_files(paths: Iterable[str | Path]) -> list[Rule]:
+    """The rules of the given files, each named `<typology folder>/<file>` by its parent.
+
+    Raises `RuleError` as `load_rules` does.
+    """
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors: list[str] = []
+    rules: list[Rule] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                rules += load_rules(path)
+            except RuleError as exc:
+                errors += exc.errors
+            continue
+        if not path.is_file():
+            errors.append(f"{path}:1 file: no such rule file")
+            continue
+        rule = _load_one(f"{path.parent.name}/{path.name}", path, str(path), validator, errors)
+        if rule is not None:
+            rules.append(rule)
+    if errors:
+        raise RuleError(errors)
+    return sorted(rules, key=lambda r: r.id)
+
+
+def _load_one(rel: str, entry: Any, where: str, validator: Any, errors: list[str]) -> Rule | None:
+    """One rule file (`rel` = `<folder>/<file>`), or None after adding its problems to `errors`."""
+    try:
+        text = entry.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        errors.append(f"{where}:{line} yaml: {getattr(exc, 'problem', exc)}")
+        return None
+    if not isinstance(data, dict):
+        errors.append(f"{where}:1 file: a rule file must be a mapping")
+        return None
+    before = len(errors)
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        path = list(err.absolute_path)
+        if err.validator == "required":
+            missing = err.message.split("'")[1] if "'" in err.message else "?"
+            fld = ".".join(map(str, [*path, missing]))
+            errors.append(f"{where}:{_line_of(node, path)} {fld}: missing required field")
+        elif err.validator == "additionalProperties":
+            errors.append(f"{where}:{_line_of(node, path)} {'.'.join(map(str, path)) or 'file'}: "
+                          f"{err.message}")
+        else:
+            fld = ".".join(map(str, path)) or "file"
+            errors.append(f"{where}:{_line_of(node, path)} {fld}: {err.message}")
+    if len(errors) > before:
+        return None
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    expected = f"{folder.replace('/', '.')}.{stem}"
+    if data["id"] != expected:
+        errors.append(f"{where}:{_line_of(node, ['id'])} id: must be '{expected}' "
+                      f"(<folder>.<file stem>); got '{data['id']}'")
+    if folder != data["typology"]:
+        errors.append(f"{where}:{_line_of(node, ['typology'])} typology: "
+                      f"'{data['typology']}' does not match its folder '{folder}'")
+    level = data["level"]
+    try:
+        condition, used = compile_condition(data["when"], level=level)
+    except ConditionError as exc:
+        errors.append(f"{where}:{_line_of(node, ['when'])} when: {exc}")
+        return None
+    level_names = set(feature_names(level))
+    for _, fname, _, _ in string.Formatter().parse(data["explain"]):
+        if fname is not None and fname not in level_names:
+            errors.append(f"{where}:{_line_of(node, ['explain'])} explain: unknown feature "
+                          f"'{fname}'{_hint(fname, level_names)}")
+    for kind in ("hit", "miss"):
+        for i, example in enumerate(data["examples"][kind]):
+            for fname in example:
+                if fname not in level_names:
+                    errors.append(
+                        f"{where}:{_line_of(node, ['examples', kind, i])} examples.{kind}[{i}]: "
+                        f"unknown feature '{fname}'{_hint(str(fname), level_names)}"
+                    )
+    if len(errors) > before:
+        return None
+    return Rule(
+        id=data["id"], title=data["title"], typology=data["typology"],
+        indicator=data["indicator"], source=data["source"], severity=data["severity"],
+        level=level, when=data["when"].strip(), explain=data["explain"],
+        examples={k: tuple(dict(e) for e in data["examples"][k]) for k in ("hit", "miss")},
+        features=used, path=where, condition=condition,
+    )
 
 
 # --- evaluating -----------------------------------------------------------------------
@@ -413,6 +448,6 @@ def check_examples(rules: Iterable[Rule]) -> list[str]:
 
 __all__ = [
     "LEVELS", "Rule", "RuleHit", "RuleError", "ConditionError", "compile_condition",
-    "load_rules", "evaluate", "render_explain", "example_hits", "example_table",
+    "load_rules", "load_rule_files", "evaluate", "render_explain", "example_hits", "example_table",
     "check_examples",
 ]

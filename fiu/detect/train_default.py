@@ -1,12 +1,14 @@
-"""Train the default case model that ships with the package, reproducibly.
+"""Write the default case model's training matrix that ships with the package, reproducibly.
 
-    python -m fiu.detect.train_default [--seeds 10-29] [--scale 1.0] [--out fiu/detect/default_model.joblib]
+    python -m fiu.detect.train_default [--seeds 10-21] [--scale 1.0] [--out fiu/detect/default_training.json]
 
 Generates synthetic worlds (seeds below 100 only: seeds from 1000 up are kept for
 evaluation), runs detection up to candidate networks, labels each candidate from the
 world's ground truth (1 when it is a planted network, in the sense the evaluation uses:
 it holds at least half of a planted network's records and at least half of its own
-records belong to that network), and fits `CaseModel` on all of them.
+records belong to that network), and writes their model rows and labels as JSON.
+`fiu.detect.model.default_model()` fits `CaseModel` on that file on first use, so the
+default works under any scikit-learn release (a pickled model would not).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .model import DEFAULT_MODEL, CaseModel
+from .model import DEFAULT_TRAINING, CaseModel, read_training_matrix, write_training_matrix
 
 MAX_TRAINING_SEED = 99
 
@@ -56,8 +58,9 @@ def world_examples(seed: int, scale: float, workdir: Path) -> tuple[pd.DataFrame
     return X, y.reindex(X.index).fillna(0).astype(int)
 
 
-def train_default(seeds: list[int], scale: float = 1.0, out: Path = DEFAULT_MODEL) -> CaseModel:
-    """Fit the default model on generated worlds of `seeds` and save it with its card."""
+def train_default(seeds: list[int], scale: float = 1.0, out: Path = DEFAULT_TRAINING) -> CaseModel:
+    """Write the training matrix of generated worlds of `seeds` to `out`; return the model
+    fitted on it (what `default_model()` gives)."""
     bad = [s for s in seeds if s > MAX_TRAINING_SEED]
     if bad:
         raise ValueError(f"training seeds must be < {MAX_TRAINING_SEED + 1} "
@@ -70,17 +73,25 @@ def train_default(seeds: list[int], scale: float = 1.0, out: Path = DEFAULT_MODE
                   file=sys.stderr)
             xs.append(X)
             ys.append(y)
-    X = pd.concat(xs).fillna(float("nan"))
+    X = pd.concat(xs)
     y = pd.concat(ys)
-    model = CaseModel().fit(X, y.to_numpy(), training_data={
+    write_training_matrix(X, y.to_numpy(), {
         "source": "generated worlds (fiu.generate), labels from their ground truth",
         "seeds": seeds, "scale": scale,
         "command": "python -m fiu.detect.train_default "
-                   f"--seeds {seeds[0]}-{seeds[-1]} --scale {scale}",
-    })
-    card = model.save(out)
-    print(f"wrote {out} and {card}", file=sys.stderr)
+                   f"--seeds {_seed_text(seeds)} --scale {scale}",
+    }, out)
+    Xr, yr, meta = read_training_matrix(out)
+    model = CaseModel().fit(Xr, yr, training_data={**meta, "file": Path(out).name})
+    print(f"wrote {out}: {len(yr)} examples, {int(yr.sum())} positive; held-out metrics "
+          f"{model.card_['metrics']}", file=sys.stderr)
     return model
+
+
+def _seed_text(seeds: list[int]) -> str:
+    if seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ",".join(map(str, seeds))
 
 
 def _seed_range(text: str) -> list[int]:
@@ -93,9 +104,9 @@ def _seed_range(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fiu.detect.train_default",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="10-29", help="e.g. 10-29 or 10,11,12 (all < 100)")
+    parser.add_argument("--seeds", default="10-21", help="e.g. 10-21 or 10,11,12 (all < 100)")
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--out", type=Path, default=DEFAULT_TRAINING)
     args = parser.parse_args(argv)
     train_default(_seed_range(args.seeds), args.scale, args.out)
     return 0

@@ -851,10 +851,12 @@ PREFIX = {
 
 
 def plant_networks(book: WorldBook, pop: Population, scale: float) -> list[Network]:
-    """`max(2, round(4 × scale))` networks of each typology; about half labelled."""
-    per_typology = max(2, int(round(4 * scale)))
+    """About `round(4 × scale)` networks of each typology (one more or fewer, at least 2,
+    drawn per typology so worlds differ); about half labelled."""
+    base = int(round(4 * scale))
     networks = []
     for typology, planter in PLANTERS.items():
+        per_typology = max(2, base + int(book.rng.integers(-1, 2)))
         labelled = np.zeros(per_typology, bool)
         labelled[book.rng.permutation(per_typology)[: per_typology // 2]] = True
         for k in range(per_typology):

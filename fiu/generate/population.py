@@ -138,6 +138,7 @@ def plant_population(book: WorldBook, scale: float) -> Population:
     _travellers(book, pop, scale)
     _remitters(book, pop, scale)
     _car_sales(book, pop, scale)
+    _cash_businesses(book, pop, scale)
     _benign_osint(book, pop, scale)
     return pop
 
@@ -504,6 +505,43 @@ def _car_sales(book: WorldBook, pop: Population, scale: float) -> None:
         pop.lookalikes.append({"kind": "car_sale_cash", "refs": [acct.ref]})
         if k == 0:
             pop.lookalikes[-1]["cleared"] = True
+
+
+def _cash_businesses(book: WorldBook, pop: Population, scale: float) -> None:
+    """Restaurants and shops that bank their cash takings every few days and wire most of
+    it to a supplier within two days: a funnel-account look-alike (cash in, out fast)."""
+    rng = book.rng
+    shops = [(b, a) for b, a in pop.businesses if b.category in ("restaurant", "retail", "bar")]
+    if not shops:
+        return
+    k = min(len(shops), count(4, scale, 2))
+    chosen = rng.choice(len(shops), size=k, replace=False)
+    for n, i in enumerate(chosen):
+        biz, acct = shops[int(i)]
+        days = np.cumsum(rng.integers(1, 4, size=DAYS // 2))
+        days = days[days < DAYS - 3]
+        local = START_S + days * DAY + rng.integers(16, 19, len(days)) * HOUR
+        cents = spending.cents_around(rng, float(rng.integers(900, 3500)), 0.3, len(days))
+        spending.cash(book, acct, local, cents, "in")
+        every = int(rng.integers(3, 8))
+        pay_days = days[::every] + int(rng.integers(1, 3))
+        out_local = START_S + pay_days * DAY + 10 * HOUR
+        utc, off = to_utc(out_local, acct.region)
+        chunk = np.add.reduceat(cents, np.arange(0, len(cents), every))[: len(pay_days)]
+        supplier = SUPPLIERS[int(rng.integers(len(SUPPLIERS)))]
+        book.add_txns(
+            np.full(len(pay_days), acct.index), utc, off,
+            (chunk * rng.uniform(0.8, 0.95, len(chunk))).astype(np.int64),
+            "out", ("wire", "ach")[n % 2],
+            counterparty_name=supplier, memo="INVOICE",
+        )
+        pop.lookalikes.append({"kind": "cash_business", "refs": [acct.ref], "business": biz.key})
+        if n == 0:
+            pop.lookalikes[-1]["cleared"] = True
+
+
+SUPPLIERS = ("SYSCO FOOD SERVICES", "RESTAURANT DEPOT", "US FOODS INC", "WHOLESALE DIST CO",
+             "CORE-MARK INTL")
 
 
 def _benign_osint(book: WorldBook, pop: Population, scale: float) -> None:

@@ -225,6 +225,7 @@ def _labels_table(
         "staffing_agency": "labor_trafficking",
         "business_traveller": "escort_online_commercial_sex",
         "car_sale_cash": "funnel_account",
+        "cash_business": "funnel_account",
     }
     done = {row["ref"] for row in rows}
     for la in pop.lookalikes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,9 @@ def read_file(source: InputFile, batch_rows: int = BATCH_ROWS) -> ReadResult:
         return _read_parquet(source, path, batch_rows)
     except InputError:
         raise
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, ValueError) as err:
+    except UnicodeDecodeError as err:
+        raise InputError(source.name, f"not UTF-8: byte {err.start} cannot be decoded") from err
+    except (pa.ArrowInvalid, OSError, ValueError) as err:
         raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
 
 
@@ -61,20 +64,45 @@ def check_header(source: InputFile) -> None:
     path = Path(source.path)
     try:
         if source.format == "csv":
-            with path.open(encoding="utf-8") as handle:
-                for _ in iter(lambda: handle.read(1 << 20), ""):
-                    pass
+            _check_text(source, path.read_bytes())
             names = _csv_header(source, path)
         elif source.format == "parquet":
             names = pq.read_schema(path).names
         else:
-            path.read_bytes().decode("utf-8")
+            data = path.read_bytes()
+            _check_text(source, data)
+            _check_json_keys(source, data)
             return
     except UnicodeDecodeError as err:
         raise InputError(source.name, f"not UTF-8: byte {err.start} cannot be decoded") from err
     except (pa.ArrowInvalid, OSError) as err:
         raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
     missing = [c for c in required_columns(source.kind) if c not in names]
+    if missing:
+        raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
+
+
+def _check_text(source: InputFile, data: bytes) -> None:
+    """A text file must be UTF-8 without NUL bytes; a CSV must not end inside a quoted
+    field (an odd number of `"` in RFC 4180 means the file was cut off)."""
+    data.decode("utf-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(source.name, f"binary content: NUL byte at offset {nul}, not a text file")
+    if source.format == "csv" and data.count(b'"') % 2:
+        raise InputError(
+            source.name, "truncated: the file ends inside a quoted field (unbalanced quote)"
+        )
+
+
+def _check_json_keys(source: InputFile, data: bytes) -> None:
+    """A required column that no line of a JSON Lines file has as a key is missing."""
+    if not data.strip():
+        return
+    missing = [
+        name for name in required_columns(source.kind)
+        if re.search(rb'"' + re.escape(name.encode()) + rb'"\s*:', data) is None
+    ]
     if missing:
         raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
 
@@ -192,6 +220,7 @@ def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
 
 
 def _read_csv(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
+    _check_text(source, path.read_bytes())
     shape_errors: list[str] = []
 
     def note(row: pcsv.InvalidRow) -> str:
@@ -269,7 +298,8 @@ def _ignored(kind: str, header: list[str]) -> list[str]:
 
 def _read_jsonl(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
     data = path.read_bytes()
-    data.decode("utf-8")  # wrong encoding is a file-level error, raised here
+    _check_text(source, data)  # wrong encoding or binary content: a file-level error
+    _check_json_keys(source, data)
     exact = b"\n\n" in data or data.startswith(b"\n") or b"\r" in data
     if not exact:
         # An explicit all-string schema: inference would turn "1964-06-14" into a
@@ -315,6 +345,8 @@ def _read_jsonl_exact(source: InputFile, data: bytes, batch_rows: int) -> ReadRe
         for name in names:
             value = record.get(name)
             values[name].append(_json_value(value, name in lists))
+    if result.broken and not rows:
+        raise InputError(source.name, "not JSON Lines: no line is a JSON object")
     result.ignored_columns = sorted(seen_keys - set(names))
     present = {n for n in names if n in seen_keys}
     missing = [c for c in required_columns(kind) if c not in present]

@@ -44,6 +44,8 @@ _UNIT_MARKERS = frozenset(
     "APT APARTMENT UNIT STE SUITE # NO NUM NUMBER RM ROOM SPC SPACE LOT DEPT".split()
 )
 _FLOOR_MARKERS = frozenset("FL FLR FLOOR".split())
+_UNIT_DASH = re.compile(r"(?<=[0-9])-(?=[A-Z]\b)")
+_DOTTED_DIRECTION = re.compile(r"\b([NS])\.\s?([EW])\.")
 _TOKEN = re.compile(r"#|[A-Z0-9]+(?:/[0-9]+)?")
 _STATE_ZIP = re.compile(r"\b[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\s*$")
 _UNIT_PART = re.compile(r"^\s*(#|APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|FL|FLR|FLOOR|SPC|LOT)\b")
@@ -124,8 +126,8 @@ def address_line(text: str) -> Optional[str]:
     """
     text = fold(text).upper()
     text = _street_part(text)
-    text = re.sub(r"(?<=[0-9])-(?=[A-Z]\b)", "", text)  # 4-B → 4B
-    text = re.sub(r"\b([NS])\.\s?([EW])\.", r"\1\2", text)  # N.W. → NW
+    text = _UNIT_DASH.sub("", text)  # 4-B → 4B
+    text = _DOTTED_DIRECTION.sub(r"\1\2", text)  # N.W. → NW
     tokens = _standard_tokens(_TOKEN.findall(text))
     return " ".join(tokens) or None
 

@@ -49,6 +49,8 @@ def fold(text: str) -> str:
     >>> fold("José Ñúñez-Øster")
     'jose nunez-oster'
     """
+    if text.isascii():  # most names: nothing to strip or romanise
+        return text.replace("`", "'").lower()
     text = text.translate(_LETTERS).lower().translate(_SCRIPT)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
@@ -196,14 +198,24 @@ def party_name_lists(names: StrArray) -> pa.Array:
     return map_unique_lists(names, party_name)
 
 
+_KIND_RULES = {"B": business_name, "P": person_name, "G": party_name}
+
+
+def _by_kind(marked: str) -> Optional[str]:
+    kind, _, name = marked.partition("\x1f")
+    return _KIND_RULES[kind](name)
+
+
 def typed_names(names: StrArray, is_business: pa.Array, is_person: pa.Array) -> pa.Array:
-    """Each row's name by its kind: business rules, person rules, or guessed when neither."""
+    """Each row's name by its kind: business rules, person rules, or guessed when neither.
+
+    One pass over the distinct (kind, name) pairs, so each name is folded once, by the
+    rule its row needs.
+    """
     names = as_array(names)
-    business = business_names(names)
-    person = person_names(names)
-    guessed = party_names(names)
-    return pc.if_else(
+    marker = pc.if_else(
         pc.fill_null(is_business, False),
-        business,
-        pc.if_else(pc.fill_null(is_person, False), person, guessed),
+        "B",
+        pc.if_else(pc.fill_null(is_person, False), "P", "G"),
     )
+    return map_unique(pc.binary_join_element_wise(marker, names, "\x1f"), _by_kind)

@@ -8,6 +8,7 @@ from pathlib import Path
 from fiu.io.writers import atomic_write
 from fiu.packages.partners import Partner
 from fiu.packages.policy import receives, view_for
+from fiu.packages.ftm import ftm_json
 from fiu.packages.render import brief_html, identifiers_csv, package_json
 
 
@@ -42,7 +43,11 @@ def package_files(case: dict, recipient: Partner, stamp: RunStamp) -> dict[str, 
     package["package_id"] = f"{case['case_id']}--{recipient.id}"
     package["run_id"] = stamp.run_id
     package["generated_at"] = stamp.generated_at
-    rendered = {"package.json": package_json(package), "brief.html": brief_html(package)}
+    rendered = {
+        "package.json": package_json(package),
+        "brief.html": brief_html(package),
+        "entities.ftm.json": ftm_json(package),
+    }
     if recipient.kind == "financial_institution":
         rendered["identifiers.csv"] = identifiers_csv(package)
     return rendered

@@ -6,17 +6,30 @@ hold related accounts, never account numbers. Nobody outside the analysts sees a
 potential victim: no name, no ref, no identifier, only how many. Identifiers of a
 subject are taken only from records the recipient may see, so a name known only from
 another bank's customer file never leaves that bank.
+
+Activity follows the same line: a bank's timeline sums only its own accounts of the
+subjects it is shown (never another institution's, never a potential victim's account);
+law enforcement gets the case-wide monthly totals, aggregated over every institution,
+with no account or institution broken out. The network picture names only subjects the
+recipient is shown; everything else is a counted node. Open-source text is shown with
+every potential victim's name blanked out.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from fiu.contract import ref_kind, ref_partner
+from fiu.normalize.names import party_name
 from fiu.packages.partners import Partner
 
 KEY_TERM = "HUMAN TRAFFICKING FIN-2020-A008"
 POTENTIAL_VICTIM = "potential_victim"
+DRAFT = "draft"
+WITHHELD = "[withheld]"
 _FI = "financial_institution"
+VICTIMS_NODE = "potential-victims"
+ELSEWHERE_NODE = "not-shown"
 
 
 def receives(recipient: Partner, case: dict) -> bool:
@@ -65,6 +78,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
         return visible(recipient, ref, victims)
 
     records = {r["ref"]: r for r in case.get("records", [])}
+    redact = _redactor(case, records)
     subjects = []
     hidden_parties = 0
     for subject in case.get("subjects", []):
@@ -87,6 +101,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
                 "regions": _values(shown, "region"),
             }
         )
+    subjects.sort(key=lambda s: s["entity_id"])
     evidence = []
     for hit in sorted(case.get("rule_hits", []), key=lambda h: h["rule_id"]):
         refs = [ref for ref in hit["refs"] if can_see(ref)]
@@ -109,8 +124,10 @@ def view_for(recipient: Partner, case: dict) -> dict:
         for ref in case["refs"]
         if ref_kind(ref) == "account" and ref not in victims and not can_see(ref)
     )
+    victim_count = sum(1 for s in case.get("subjects", []) if s.get("role") == POTENTIAL_VICTIM)
     body = {
         "case_id": case["case_id"],
+        "status": DRAFT,
         "recipient": {"id": recipient.id, "kind": recipient.kind, "name": recipient.name},
         "tlp": recipient.marking,
         "typologies": list(case.get("typologies", [])),
@@ -119,9 +136,11 @@ def view_for(recipient: Partner, case: dict) -> dict:
         "evidence": evidence,
         "regions": case_regions(case),
         "potential_victims": {
-            "count": sum(1 for s in case.get("subjects", []) if s.get("role") == POTENTIAL_VICTIM),
+            "count": victim_count,
             "note": "People the evidence shows as exploited are counted, never named.",
         },
+        "open_sources": _open_sources(subjects, records, redact),
+        "timeline": _timeline(recipient, case, victims),
         "related_parties_not_shown": hidden_parties,
         "model": {
             "score": (case.get("model") or {}).get("score"),
@@ -136,9 +155,175 @@ def view_for(recipient: Partner, case: dict) -> dict:
             "accounts": sum(1 for ref in other_accounts if ref_partner(ref) != recipient.id),
             "institutions": len(partners_elsewhere),
         }
+        elsewhere = (
+            f"{len(other_accounts)} linked account(s) at {len(partners_elsewhere)} other "
+            f"institution(s), {hidden_parties} party(ies) not shown"
+        )
     else:
         body["partners_to_ask"] = partners_elsewhere
+        elsewhere = (
+            f"accounts held at {', '.join(partners_elsewhere) or 'no partner'}; "
+            f"{hidden_parties} party(ies) known only from them"
+        )
+    body["network"] = _network(case, subjects, records, can_see, victims, victim_accounts,
+                               victim_count, elsewhere)
     return body
+
+
+def _timeline(recipient: Partner, case: dict, victims: set[str]) -> dict:
+    """Monthly activity this recipient may see (see the module docstring)."""
+    if recipient.kind != _FI:
+        return {
+            "scope": "case",
+            "note": "Monthly totals over every account of the case at every reporting "
+                    "institution, aggregated: no account or institution is broken out.",
+            "months": [
+                {"date": m["date"], "in": round(float(m["in"]), 2),
+                 "out": round(float(m["out"]), 2), "count": int(m["count"])}
+                for m in case.get("timeline", [])
+            ],
+        }
+    own = sorted(
+        ref
+        for ref in case["refs"]
+        if ref_kind(ref) == "account" and ref_partner(ref) == recipient.id and ref not in victims
+    )
+    totals: dict[str, list[float]] = {}
+    months_of = case.get("account_months") or {}
+    for ref in own:
+        for month in months_of.get(ref, []):
+            into = totals.setdefault(month["date"], [0.0, 0.0, 0])
+            into[0] += month["in"]
+            into[1] += month["out"]
+            into[2] += month["count"]
+    return {
+        "scope": "own_accounts",
+        "note": "Monthly totals of your own institution's accounts of the subjects in this "
+                "package; other institutions' activity and potential victims' accounts are left out.",
+        "months": [
+            {"date": date, "in": round(v[0], 2), "out": round(v[1], 2), "count": int(v[2])}
+            for date, v in sorted(totals.items())
+        ],
+    }
+
+
+def _open_sources(subjects: list[dict], records: dict[str, dict], redact: Callable[[str], str]) -> list[dict]:
+    """The open-source records behind the subjects shown, potential victims' names blanked."""
+    shown = []
+    for ref in sorted({ref for s in subjects for ref in s["refs"] if ref_kind(ref) == "osint"}):
+        record = records.get(ref)
+        if record is None:
+            continue
+        shown.append(
+            {
+                "ref": ref,
+                "source": record.get("source") or "",
+                "observed_on": record.get("observed_on") or "",
+                "name": redact(record.get("name") or ""),
+                "url": record.get("url") or "",
+                "text": redact(record.get("text") or ""),
+            }
+        )
+    return shown
+
+
+def _redactor(case: dict, records: dict[str, dict]) -> Callable[[str], str]:
+    """A function that blanks every potential victim's name (and each part of it) in text."""
+    names: set[str] = set()
+    for subject in case.get("subjects", []):
+        if subject.get("role") != POTENTIAL_VICTIM:
+            continue
+        found = list(subject.get("names", []))
+        found += [records[ref].get("name") or "" for ref in subject["refs"] if ref in records]
+        for name in found:
+            names.add(name.strip())
+            names.update(part for part in re.split(r"[\s,]+", name) if len(part) >= 3)
+    names.discard("")
+    if not names:
+        return lambda text: text
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    return lambda text: pattern.sub(WITHHELD, text)
+
+
+def _network(
+    case: dict,
+    subjects: list[dict],
+    records: dict[str, dict],
+    can_see: Callable[[str], bool],
+    victims: set[str],
+    victim_accounts: set[str],
+    victim_count: int,
+    elsewhere: str,
+) -> dict:
+    """Nodes and links of the picture: subjects shown by id; everything else counted."""
+    owner_of = {ref: s["entity_id"] for s in subjects for ref in s["refs"]}
+    nodes = [
+        {"id": s["entity_id"], "kind": s.get("entity_type", "unknown"),
+         "label": (s["names"] or [s["entity_id"]])[0]}
+        for s in subjects
+    ]
+    links: dict[tuple[str, str, str], set[str]] = {}
+
+    def link(a: str, b: str, kind: str, label: str) -> None:
+        # Ownership has a direction (person → business); shared red flags do not.
+        if a != b:
+            key = (a, b, kind) if kind == "officer_or_owner" else (*sorted((a, b)), kind)
+            links.setdefault(key, set()).add(label)
+
+    hidden_used = False
+    for hit in case.get("rule_hits", []):
+        label = hit.get("indicator") or hit["rule_id"]
+        shown = sorted({owner_of[ref] for ref in hit["refs"] if ref in owner_of and can_see(ref)})
+        hidden = [ref for ref in hit["refs"] if not can_see(ref)]
+        to_victims = any(
+            ref in victims or (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
+            for ref in hidden
+        )
+        to_elsewhere = any(
+            ref not in victims and not (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
+            for ref in hidden
+        )
+        for i, a in enumerate(shown):
+            for b in shown[i + 1:]:
+                link(a, b, "shared_red_flag", label)
+            if to_victims and victim_count:
+                link(a, VICTIMS_NODE, "shared_red_flag", label)
+            if to_elsewhere:
+                link(a, ELSEWHERE_NODE, "shared_red_flag", label)
+                hidden_used = True
+    persons = {}
+    for s in subjects:
+        if s.get("entity_type") == "person":
+            for name in s["names"]:
+                folded = party_name(name)
+                if folded:
+                    persons.setdefault(folded, s["entity_id"])
+    for s in subjects:
+        if s.get("entity_type") != "business":
+            continue
+        for ref in s["refs"]:
+            record = records.get(ref) or {}
+            if ref_kind(ref) != "osint":
+                continue
+            for name in record.get("related_names") or []:
+                person = persons.get(party_name(name) or "")
+                if person:
+                    link(person, s["entity_id"], "officer_or_owner", f"named in {record.get('source') or 'record'} {ref}")
+    if victim_count:
+        nodes.append({"id": VICTIMS_NODE, "kind": "potential_victims", "count": victim_count,
+                      "label": f"{victim_count} potential victim(s), counted, not named"})
+    if hidden_used:
+        nodes.append({"id": ELSEWHERE_NODE, "kind": "not_shown", "label": elsewhere})
+    return {
+        "nodes": nodes,
+        "links": [
+            {"source": a, "target": b, "kind": kind, "label": "; ".join(sorted(labels))}
+            for (a, b, kind), labels in sorted(links.items())
+        ],
+    }
 
 
 def handling(recipient: Partner) -> list[str]:

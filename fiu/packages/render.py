@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from functools import lru_cache
 from html import escape
@@ -26,9 +27,18 @@ def package_schema() -> dict:
     return json.loads(files("fiu.packages").joinpath("package.schema.json").read_text("utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _package_validator() -> jsonschema.Draft202012Validator:
+    schema = package_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
 def package_json(package: dict) -> str:
     """The package as deterministic JSON, checked against its schema first."""
-    jsonschema.validate(package, package_schema())
+    error = jsonschema.exceptions.best_match(_package_validator().iter_errors(package))
+    if error is not None:
+        raise error
     return to_json(package) + "\n"
 
 
@@ -59,6 +69,32 @@ def identifiers_csv(package: dict) -> str:
     return buffer.getvalue()
 
 
+# What each typology is and where it comes from (INDICATORS.md), for the brief.
+TYPOLOGIES = {
+    "illicit_massage_business": (
+        "Storefront spas run as commercial sex venues, often several under common owners "
+        "across states.", "POLARIS-IMB"),
+    "escort_online_commercial_sex": (
+        "Commercial sex sold through online ads, often moving city to city.",
+        "POLARIS-TYP; FIN-2020-A008"),
+    "labor_trafficking": (
+        "Workers recruited (often on temporary visas or through contractors) whose pay is "
+        "taken through fees, debts or direct sweeps.", "FIN-2020-A008"),
+    "funnel_account": (
+        "One account fed by cash deposits in many places and drained elsewhere.",
+        "FIN-2020-A008"),
+}
+_STYLE = (
+    "body{font-family:sans-serif;margin:2em;max-width:72em;color:#111}"
+    "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em;"
+    "vertical-align:top;text-align:left}"
+    ".tlp{display:inline-block;background:#000;color:#ffc000;padding:.2em .5em;font-weight:bold}"
+    ".status{display:inline-block;border:2px solid #a00;color:#a00;padding:.1em .5em;"
+    "margin-left:1em;font-weight:bold}"
+    "svg text{font-family:sans-serif}blockquote{margin:.2em 0 .2em 1em;white-space:pre-wrap}"
+)
+
+
 def brief_html(package: dict) -> str:
     """A self-contained page: no script, no external fetch, every value escaped."""
     e = escape
@@ -77,11 +113,27 @@ def brief_html(package: dict) -> str:
         f"<td>{_withheld(h.get('withheld', {}))}</td></tr>"
         for h in package["evidence"]
     )
+    typologies = "".join(
+        f"<li><strong>{e(t)}</strong>: {e(TYPOLOGIES.get(t, ('', ''))[0])} "
+        f"<em>Source: {e(TYPOLOGIES.get(t, ('', 'see the red flags below'))[1])}</em></li>"
+        for t in package["typologies"]
+    )
+    red_flags = "".join(
+        f"<li>{e(h.get('title') or h['rule_id'])} ({e(h.get('indicator', ''))}): "
+        f"{e(h['explanation'])} <em>Source: {e(h.get('source', ''))}</em></li>"
+        for h in package["evidence"]
+    )
+    sources = "".join(
+        f"<li><strong>{e(r['ref'])}</strong> {e(r['source'])}, seen {e(r['observed_on'])}: "
+        f"{e(r['name'])}{' &mdash; ' + e(r['url']) if r['url'] else ''}"
+        f"{'<blockquote>' + e(r['text']) + '</blockquote>' if r['text'] else ''}</li>"
+        for r in package.get("open_sources", [])
+    )
     reasons = "".join(f"<li>{e(r)}</li>" for r in package.get("model", {}).get("reasons", []))
     handling = "".join(f"<li>{e(h)}</li>" for h in package["handling"])
     partner_note = ""
     if "partners_to_ask" in package:
-        partner_note = f"<p>Partners holding related accounts: {_list(package['partners_to_ask'])}</p>"
+        partner_note = f"<p>Partners holding related accounts: {_list(package['partners_to_ask']) or 'none'}</p>"
     if "linked_accounts_elsewhere" in package:
         linked = package["linked_accounts_elsewhere"]
         partner_note = (
@@ -89,32 +141,126 @@ def brief_html(package: dict) -> str:
             f"at {int(linked['institutions'])} institution(s) (counts only).</p>"
             f"<p>Key term for any report you file: <strong>{e(package['key_term'])}</strong></p>"
         )
+    timeline = package["timeline"]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="referrer" content="no-referrer">
 <title>{e(package['case_id'])} for {e(recipient['name'])}</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:70em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #999;padding:.3em;vertical-align:top;text-align:left}}
-.tlp{{background:#000;color:#ffc000;padding:.2em .5em;font-weight:bold}}</style></head>
+<style>{_STYLE}</style></head>
 <body>
-<p class="tlp">{e(package['tlp'])}</p>
+<p><span class="tlp">{e(package['tlp'])}</span><span class="status" id="status">{e(package['status'].upper())}</span></p>
 <h1>Case {e(package['case_id'])}</h1>
 <section id="summary"><h2>Summary</h2>
 <p>For {e(recipient['name'])} ({e(recipient['kind'])}). Typologies: {_list(package['typologies'])}.
 Score {float(package['score']):.2f}. Regions: {_list(package.get('regions', []))}.</p>
-<p>Potential victims: {int(package['potential_victims']['count'])} (counted, never named).</p>
-{partner_note}</section>
+<p>{len(package['subjects'])} subject(s) shown; {int(package.get('related_parties_not_shown', 0))} related party(ies) not shown.
+Potential victims: {int(package['potential_victims']['count'])} (counted, never named).</p>
+{partner_note}
+<p>Status: {e(package['status'])}. A released package carries release.json, SHA256SUMS and a signature beside this file; check it with <code>fiu verify</code>.</p></section>
+<section id="typology"><h2>Typology</h2><ul>{typologies}</ul>
+<h3>Red flags</h3><ul>{red_flags}</ul></section>
+<section id="timeline"><h2>Activity by month</h2>
+<p>{e(timeline['note'])}</p>
+{timeline_svg(timeline['months'])}</section>
+<section id="network"><h2>Network</h2>
+<p>Subjects shown by name; potential victims and parties you may not see appear only as counted nodes.</p>
+{network_svg(package['network'])}</section>
 <section id="subjects"><h2>Subjects</h2><table>
 <tr><th>entity</th><th>type</th><th>names</th><th>phones</th><th>emails</th><th>addresses</th><th>refs</th></tr>
 {subjects}</table></section>
-<section id="evidence"><h2>Red flags and evidence</h2><table>
+<section id="evidence"><h2>Evidence</h2><table>
 <tr><th>rule</th><th>red flag</th><th>indicator</th><th>source</th><th>explanation</th><th>refs</th><th>withheld</th></tr>
 {evidence}</table></section>
+<section id="open-sources"><h2>Open-source records</h2><ul>{sources}</ul></section>
 <section id="model"><h2>Model reasons</h2><ul>{reasons}</ul></section>
 <section id="handling"><h2>Handling</h2><ul>{handling}</ul></section>
-<footer><p>Package {e(package['package_id'])}, run {e(package['run_id'])}, generated {e(package['generated_at'])}.</p></footer>
+<footer><p>Package {e(package['package_id'])}, run {e(package['run_id'])}, data as of {e(package['generated_at'])}.</p></footer>
 </body></html>
 """
+
+
+def timeline_svg(months: list[dict]) -> str:
+    """Monthly money in and out as paired bars, with the transaction count under each month."""
+    width, height, left, bottom, top = 640, 240, 70, 200, 20
+    if not months:
+        return ('<svg xmlns="http://www.w3.org/2000/svg" role="img" width="640" height="40" '
+                'aria-label="no activity"><text x="10" y="25">No activity you may see.</text></svg>')
+    peak = max(max(m["in"], m["out"]) for m in months) or 1.0
+    slot = (width - left - 10) / len(months)
+    bar = max(min(slot / 3, 40), 2)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height + 20}" '
+        f'aria-label="money in and out by month">',
+        f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#333"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/>',
+        f'<text x="{left - 5}" y="{top + 5}" text-anchor="end" font-size="11">{_money(peak)}</text>',
+        f'<text x="{left - 5}" y="{bottom}" text-anchor="end" font-size="11">0</text>',
+    ]
+    for i, month in enumerate(months):
+        x = left + i * slot + slot / 2
+        for offset, key, colour in ((-bar, "in", "#2b6cb0"), (0, "out", "#c05621")):
+            h = (bottom - top) * float(month[key]) / peak
+            parts.append(
+                f'<rect class="bar-{key}" x="{x + offset:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>{escape(month["date"][:7])} {key}: '
+                f'{_money(month[key])}</title></rect>'
+            )
+        parts.append(f'<text x="{x:.1f}" y="{bottom + 14}" text-anchor="middle" font-size="11">'
+                     f'{escape(month["date"][:7])}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{bottom + 28}" text-anchor="middle" font-size="10" '
+                     f'fill="#555">{int(month["count"])} txns</text>')
+    parts.append(f'<rect x="{width - 150}" y="2" width="10" height="10" fill="#2b6cb0"/>'
+                 f'<text x="{width - 135}" y="11" font-size="11">in</text>'
+                 f'<rect x="{width - 100}" y="2" width="10" height="10" fill="#c05621"/>'
+                 f'<text x="{width - 85}" y="11" font-size="11">out</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def network_svg(network: dict) -> str:
+    """Entities on a circle, links as lines; counted nodes dashed. Layout is fixed by
+    node order, so the same package draws the same picture."""
+    nodes = network["nodes"]
+    if not nodes:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="40"><text x="10" y="25">No entities shown.</text></svg>'
+    width, height = 900, 520
+    radius = 200 if len(nodes) > 2 else 120
+    position = {}
+    for i, node in enumerate(nodes):
+        angle = 2 * math.pi * i / len(nodes) - math.pi / 2
+        position[node["id"]] = (width / 2 + radius * 1.5 * math.cos(angle),
+                                height / 2 + radius * math.sin(angle))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'aria-label="network of entities and links">']
+    for link in network["links"]:
+        if link["source"] not in position or link["target"] not in position:
+            continue
+        (x1, y1), (x2, y2) = position[link["source"]], position[link["target"]]
+        dash = ' stroke-dasharray="6 3"' if link["kind"] == "officer_or_owner" else ""
+        parts.append(f'<line class="link" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="#777"{dash}><title>{escape(link["kind"].replace("_", " "))}: '
+                     f'{escape(link["label"])}</title></line>')
+    for node in nodes:
+        x, y = position[node["id"]]
+        kind = node["kind"]
+        if kind == "business":
+            shape = f'<rect x="{x - 14:.1f}" y="{y - 14:.1f}" width="28" height="28" fill="#f6ad55" stroke="#333"/>'
+        elif kind in ("potential_victims", "not_shown"):
+            shape = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="18" fill="#fff" stroke="#555" '
+                     f'stroke-dasharray="4 3"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" '
+                     f'font-size="12">{int(node.get("count", 0)) or "?"}</text>')
+        else:
+            shape = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14" fill="#90cdf4" stroke="#333"/>'
+        label = node["label"] if len(node["label"]) <= 48 else node["label"][:45] + "..."
+        parts.append(f'<g class="node node-{escape(kind)}"><title>{escape(node["label"])}</title>{shape}<text x="{x:.1f}" y="{y + 32:.1f}" '
+                     f'text-anchor="middle" font-size="11">{escape(label)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _money(value: float) -> str:
+    return f"{float(value):,.0f}"
 
 
 def _list(values: list) -> str:

@@ -81,7 +81,10 @@ def resolution_stats(
             **blocking.as_dict(),
         },
         "weights": weights.as_dict(),
-        "threshold_probability": settings.threshold_probability,
+        "threshold_method": "fixed"
+        if settings.threshold_probability is not None
+        else "max_expected_f1",
+        "threshold_probability": round(weights.threshold_probability_, 6),
         "threshold_match_weight": round(weights.threshold_, 6),
         "clusters": cluster_stats,
     }

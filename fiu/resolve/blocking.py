@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 import numpy as np
@@ -50,6 +51,7 @@ _PHONETIC_RULES = [
 _REPEATS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def phonetic(word: str) -> str:
     """A metaphone-like sound code of one word, at most 4 letters.
 
@@ -279,28 +281,27 @@ def candidate_pairs(
     )
     if len(left) == 0:
         return empty, empty, counts
+    # Work on integer ranks of the refs (rank order is ref order), not on strings.
     refs = rows.column(REF)
-    left_refs = refs.take(pa.array(left))
-    right_refs = refs.take(pa.array(right))
-    swap = np.asarray(pc.greater(left_refs, right_refs))
+    distinct = pc.unique(refs)
+    distinct = distinct.take(pc.array_sort_indices(distinct))
+    rank = pc.index_in(refs, value_set=distinct).to_numpy(zero_copy_only=False)
+    rank = rank.astype(np.int64)
+    swap = rank[left] > rank[right]
     left, right = np.where(swap, right, left), np.where(swap, left, right)
-    left_refs, right_refs = refs.take(pa.array(left)), refs.take(pa.array(right))
     types = rows.column("party_type")
-    left_type, right_type = types.take(pa.array(left)), types.take(pa.array(right))
-    person_business = pc.or_(
-        pc.and_(pc.equal(left_type, PERSON), pc.equal(right_type, BUSINESS)),
-        pc.and_(pc.equal(left_type, BUSINESS), pc.equal(right_type, PERSON)),
+    is_person = np.asarray(pc.fill_null(pc.equal(types, PERSON), False))
+    is_business = np.asarray(pc.fill_null(pc.equal(types, BUSINESS), False))
+    person_business = (is_person[left] & is_business[right]) | (
+        is_business[left] & is_person[right]
     )
-    keep = pc.and_(pc.invert(person_business), pc.not_equal(left_refs, right_refs))
-    pairs = pa.table(
-        {"l": left, "r": right, "lr": left_refs, "rr": right_refs}
-    ).filter(keep)
-    # A pair sharing several keys of this bucket is found once per key; keep one.
-    pairs = pairs.group_by(["lr", "rr"], use_threads=False).aggregate(
-        [("l", "min"), ("r", "min")]
-    )
-    return (
-        pairs["l_min"].to_numpy(),
-        pairs["r_min"].to_numpy(),
-        counts,
-    )
+    keep = ~person_business & (rank[left] != rank[right])
+    left, right = left[keep], right[keep]
+    # A pair sharing several keys of this bucket is found once per key; keep the first
+    # (lowest row indices), as `min` over rows would.
+    code = rank[left] * len(distinct) + rank[right]
+    order = np.lexsort((right, left, code))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = code[order][1:] != code[order][:-1]
+    chosen = order[first]
+    return left[chosen], right[chosen], counts

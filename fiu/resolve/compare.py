@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
+from ..contract import REF
 from .blocking import BlockingCounts, candidate_pairs
 from .parties import BUSINESS
 from .settings import Comparison, MatchSettings
@@ -48,6 +49,35 @@ def jaro_winkler_score(left: pa.Array, right: pa.Array) -> np.ndarray:
     score = np.asarray(score, dtype=float)
     score[a_missing | b_missing] = np.nan
     return score
+
+
+def address_score(left: pa.Array, right: pa.Array) -> np.ndarray:
+    """Jaro-Winkler of the street lines of two address keys (`line|place`) whose places
+    agree or cannot be told apart (a ZIP on one side, a city on the other, or none);
+    0.0 when the places differ; NaN when either is missing.
+
+    >>> address_score(pa.array(["12 MAIN ST|78701", "12 MAIN ST|78701", "12 MAIN ST|"]),
+    ...               pa.array(["12 MAIN ST|AUSTIN TX", "12 MAIN ST|78702", "12 MAN ST|78701"])
+    ...               ).round(2).tolist()
+    [1.0, 0.0, 0.98]
+    """
+    def parts(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+        split = pc.split_pattern(values.cast(pa.string()), "|", max_splits=1)
+        return pc.list_element(split, 0), pc.list_element(split, 1)
+
+    left_line, left_place = parts(left)
+    right_line, right_place = parts(right)
+    is_zip = r"^[0-9]{5}$"
+    left_zip = pc.match_substring_regex(left_place, is_zip)
+    right_zip = pc.match_substring_regex(right_place, is_zip)
+    unknown = pc.or_(pc.equal(left_place, ""), pc.equal(right_place, ""))
+    compatible = pc.or_(
+        pc.or_(pc.equal(left_place, right_place), unknown),
+        pc.not_equal(left_zip, right_zip),
+    )
+    score = jaro_winkler_score(left_line, right_line)
+    ok = np.asarray(pc.fill_null(compatible, True).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.where(ok | np.isnan(score), score, 0.0)
 
 
 def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -183,6 +213,7 @@ SCORERS: dict[str, Scorer] = {
     "jaro_winkler": _on_field(jaro_winkler_score),
     "name": name_score,
     "date": _on_field(date_score),
+    "address": _on_field(address_score),
 }
 
 
@@ -222,24 +253,43 @@ def pair_schema(settings: MatchSettings) -> pa.Schema:
     )
 
 
+PAIR_CHUNK = 500_000
+
+
 def pair_levels(
     rows: pa.RecordBatch, settings: MatchSettings
 ) -> tuple[pa.RecordBatch, BlockingCounts]:
-    """Candidate pairs among block rows, with their comparison levels, and the counts."""
+    """Candidate pairs among block rows, with their comparison levels, and the counts.
+
+    Pairs are scored `PAIR_CHUNK` at a time: the strings of a chunk's pairs are
+    materialised for rapidfuzz, then only their int8 levels are kept, so memory stays
+    bounded however many pairs the blocks give.
+    """
     left, right, counts = candidate_pairs(rows, settings)
-    left_rows = rows.take(pa.array(left, pa.int64()))
-    right_rows = rows.take(pa.array(right, pa.int64()))
-    levels = comparison_levels(left_rows, right_rows, settings)
-    business = pc.or_(
-        pc.equal(left_rows.column("party_type"), BUSINESS),
-        pc.equal(right_rows.column("party_type"), BUSINESS),
+    needed = [REF, "party_type"] + sorted({c.field for c in settings.comparisons})
+    rows = rows.select([n for n in dict.fromkeys(needed) if n in rows.schema.names])
+    chunks = []
+    for start in range(0, max(len(left), 1), PAIR_CHUNK):
+        left_rows = rows.take(pa.array(left[start : start + PAIR_CHUNK], pa.int64()))
+        right_rows = rows.take(pa.array(right[start : start + PAIR_CHUNK], pa.int64()))
+        levels = comparison_levels(left_rows, right_rows, settings)
+        business = pc.or_(
+            pc.equal(left_rows.column("party_type"), BUSINESS),
+            pc.equal(right_rows.column("party_type"), BUSINESS),
+        )
+        chunks.append(
+            pa.RecordBatch.from_arrays(
+                [left_rows.column(REF), right_rows.column(REF), pc.fill_null(business, False)]
+                + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons],
+                schema=pair_schema(settings),
+            )
+        )
+    batch = pa.Table.from_batches(chunks, schema=pair_schema(settings)).combine_chunks()
+    return (
+        batch.to_batches()[0] if batch.num_rows
+        else pa.RecordBatch.from_pylist([], schema=pair_schema(settings)),
+        counts,
     )
-    batch = pa.RecordBatch.from_arrays(
-        [left_rows.column("ref"), right_rows.column("ref"), pc.fill_null(business, False)]
-        + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons],
-        schema=pair_schema(settings),
-    )
-    return batch, counts
 
 
 def unique_pairs(batches: Iterable[pa.RecordBatch], settings: MatchSettings) -> pa.Table:

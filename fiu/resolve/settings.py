@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 BLOCKING_KEYS = ("phone", "email", "address", "name_tokens", "name_phonetic", "dob_initial")
-SCORING_METHODS = ("exact", "jaro_winkler", "name", "date")
+SCORING_METHODS = ("exact", "jaro_winkler", "name", "date", "address")
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,10 @@ class MatchSettings:
     # A block bigger than this (a call-centre phone, "john smith") is not compared
     # pairwise; its members still meet through their other keys.
     max_block_size: int = 200
-    # A pair is a match when its posterior match probability reaches this ...
-    threshold_probability: float = 0.5
+    # A pair is a match when its posterior match probability reaches this; None
+    # derives the threshold from the data: the match weight that maximises F1 as the
+    # fitted model expects it (`weights.expected_f1_threshold`) ...
+    threshold_probability: float | None = None
     # ... and at least this many comparisons without a `required_level` (date of
     # birth, phone, e-mail, address) add positive evidence: a name alone, however
     # exact, does not make two records one party ("Carol Gomez" is many people).
@@ -87,7 +89,7 @@ class MatchSettings:
 
     def __post_init__(self) -> None:
         errors = []
-        if not 0 < self.threshold_probability < 1:
+        if self.threshold_probability is not None and not 0 < self.threshold_probability < 1:
             errors.append(
                 "`threshold_probability` in matching settings must be in (0, 1); "
                 f"got {self.threshold_probability}"
@@ -146,9 +148,9 @@ DEFAULT_SETTINGS = MatchSettings(
             m_prior=(0.40, 0.60), u_prior=(0.98, 0.02), description="same mailbox",
         ),
         Comparison(
-            "address", "address_key", "jaro_winkler", (0.92, 1.0),
+            "address", "address_key", "address", (0.92, 1.0),
             m_prior=(0.30, 0.10, 0.60), u_prior=(0.80, 0.10, 0.10),
-            description="same building and unit, or a near spelling of it",
+            description="same building and unit (or a near spelling) in a compatible place",
         ),
     )
 )

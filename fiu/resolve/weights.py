@@ -34,8 +34,16 @@ def level_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     levels = np.asarray(levels, dtype=np.int8)
     if levels.size == 0:
         return levels.reshape(0, levels.shape[1] if levels.ndim == 2 else 0), np.zeros(0)
-    patterns, counts = np.unique(levels, axis=0, return_counts=True)
-    return patterns, counts.astype(float)
+    # One integer code per row (levels shifted by one so -1 is 0), then a 1-D unique:
+    # sorting codes is an order of magnitude faster than `np.unique(axis=0)`, and codes
+    # sort in the same (lexicographic) order as the rows.
+    shifted = levels.astype(np.int64) + 1
+    base = int(shifted.max()) + 1
+    codes = np.zeros(len(levels), dtype=np.int64)
+    for column in shifted.T:
+        codes = codes * base + column
+    unique_codes, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    return levels[first], counts.astype(float)
 
 
 class MatchWeights:
@@ -119,8 +127,15 @@ class MatchWeights:
         self.u_ = u
         self.lambda_ = lam
         self.n_iter_ = iterations
-        self.n_pairs_ = int(counts.sum())
         self.comparisons_ = tuple(c.name for c in settings.comparisons)
+        if settings.threshold_probability is None:
+            self.threshold_ = expected_f1_threshold(
+                self.match_weight(patterns), counts
+            )
+        else:
+            p = settings.threshold_probability
+            self.threshold_ = float(np.log2(p) - np.log2(1 - p))
+        self.n_pairs_ = int(counts.sum())
         return self
 
     def _eligible(self, levels: np.ndarray) -> np.ndarray:
@@ -138,10 +153,9 @@ class MatchWeights:
         return [np.log2(m) - np.log2(u) for m, u in zip(self.m_, self.u_)]
 
     @property
-    def threshold_(self) -> float:
-        """Match-weight threshold: the weight at which probability reaches the setting."""
-        p = self._settings().threshold_probability
-        return float(np.log2(p) - np.log2(1 - p))
+    def threshold_probability_(self) -> float:
+        """The match probability at the match-weight threshold `threshold_`."""
+        return float(1.0 / (1.0 + np.exp2(-self.threshold_)))
 
     def match_weight(self, levels: np.ndarray) -> np.ndarray:
         """log2 posterior odds of a match, per pair (row of `levels`)."""
@@ -190,7 +204,11 @@ class MatchWeights:
             "iterations": self.n_iter_,
             "pairs_fitted": self.n_pairs_,
             "pairs_below_required_level": self.n_pairs_excluded_,
-            "threshold_probability": settings.threshold_probability,
+            "threshold_method": (
+                "fixed" if settings.threshold_probability is not None
+                else "max_expected_f1"
+            ),
+            "threshold_probability": round(self.threshold_probability_, 6),
             "threshold_match_weight": round(self.threshold_, 6),
             "prior_match_weight": round(
                 float(np.log2(self.lambda_) - np.log2(1 - self.lambda_)), 6
@@ -209,6 +227,35 @@ class MatchWeights:
                 )
             },
         }
+
+
+def expected_f1_threshold(weights: np.ndarray, counts: np.ndarray) -> float:
+    """The match-weight threshold that maximises F1 as the fitted model expects it.
+
+    With p_k the posterior match probability of pattern k (weight w_k, n_k pairs),
+    calling every pattern with w ≥ t a match gives expected true positives
+    Σ_{w_k≥t} n_k p_k, predicted n = Σ_{w_k≥t} n_k, and expected matches
+    M = Σ_k n_k p_k, so expected F1(t) = 2·TP(t) / (n(t) + M). No labels needed.
+
+    >>> expected_f1_threshold(np.array([8.0, 3.0, -1.0, -6.0]), np.array([50, 10, 10, 500]))
+    3.0
+    """
+    weights = np.asarray(weights, dtype=float)
+    counts = np.asarray(counts, dtype=float)
+    finite = np.isfinite(weights)
+    weights, counts = weights[finite], counts[finite]
+    if len(weights) == 0:
+        return 0.0
+    # Patterns sharing a weight are called together: group them before the sweep.
+    distinct, inverse = np.unique(weights, return_inverse=True)
+    prob = 1.0 / (1.0 + np.exp2(-weights))
+    n = np.bincount(inverse, weights=counts)[::-1]  # descending weight
+    tp = np.bincount(inverse, weights=counts * prob)[::-1]
+    expected_matches = tp.sum()
+    if expected_matches <= 0:
+        return float(distinct[-1])
+    f1 = 2 * np.cumsum(tp) / (np.cumsum(n) + expected_matches)
+    return float(distinct[::-1][int(np.argmax(f1))])
 
 
 def _normalised(counts: np.ndarray) -> np.ndarray:

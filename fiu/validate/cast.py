@@ -9,6 +9,8 @@ from fiu.contract import (
     DATE,
     DATETIME,
     DECIMAL,
+    ENUM,
+    INT,
     FILE,
     LABELS,
     REF,
@@ -24,18 +26,25 @@ _DATETIME = (
     r"(?:\.(?P<frac>\d{1,9}))?(?P<tz>Z|[+-]\d{2}:?\d{2})$"
 )
 
+_OFFSET = r"(?P<tz>Z|[+-]\d{2}:?\d{2})$"
 
-def to_typed(kind: str, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, pa.Array]]:
+
+def to_typed(
+    kind: str, batch: pa.RecordBatch, rejected: pa.Array | None = None
+) -> tuple[pa.RecordBatch, dict[str, pa.Array]]:
     """The batch in contract types, and per column a mask of rows whose value did not cast.
 
     Validation has already checked the string forms; a value that matches its pattern
     yet is no real date (2026-02-30) is caught here and quarantined by the caller.
+    Rows marked in `rejected` (already quarantined) are cast as nulls and never reported.
     """
     schema = typed_schema(kind)
     failed: dict[str, pa.Array] = {}
     arrays: dict[str, pa.Array] = {}
     for column in COLUMNS[kind]:
         raw = batch.column(column.name)
+        if rejected is not None and column.type in (DATE, DATETIME, DECIMAL, INT, ENUM):
+            raw = pc.if_else(rejected, pa.scalar(None, raw.type), raw)
         if column.type == DATE:
             value = _date(raw)
         elif column.type == DATETIME:
@@ -71,7 +80,30 @@ def _date(raw: pa.Array) -> pa.Array:
 
 
 def _datetime(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """UTC instants and the offset (minutes) each was written with."""
+    """UTC instants and the offset (minutes) each was written with.
+
+    Arrow's ISO 8601 cast is the fast path; it refuses a whole array for one value it
+    cannot read (2026-02-30, nanoseconds), and then every value is parsed by parts.
+    """
+    utc = _iso_cast(raw)
+    if utc is None:
+        # Usually a day that does not exist (2026-02-30): null those, cast the rest.
+        real_day = pc.is_valid(_date(pc.utf8_slice_codeunits(raw, 0, 10)))
+        utc = _iso_cast(pc.if_else(real_day, raw, pa.scalar(None, pa.string())))
+        if utc is None:
+            return _datetime_by_parts(raw)
+    tz = pc.struct_field(pc.extract_regex(raw, _OFFSET), "tz")
+    return utc, pc.cast(_offset_minutes(tz), pa.int16())
+
+
+def _iso_cast(raw: pa.Array) -> pa.Array | None:
+    try:
+        return pc.cast(raw, pa.timestamp("us", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _datetime_by_parts(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     parts = pc.extract_regex(raw, _DATETIME)
     date = pc.struct_field(parts, "date")
     seconds = pc.coalesce(pc.if_else(pc.equal(pc.struct_field(parts, "s"), ""), None,

@@ -9,9 +9,12 @@ import pycountry
 
 from fiu.contract import KINDS, TYPOLOGIES
 
-# Expectations that need every row of the run, not one batch: checked by the
-# run-wide de-duplication stage, which reads its key columns from the suite.
-RUN_WIDE = {"expect_compound_columns_to_be_unique"}
+# Expectations that need every row of the run, not one batch: uniqueness is checked by
+# the run-wide de-duplication stage, which reads its key columns from the suite; a
+# transaction's account against the accepted accounts (a warning) by `validate.accounts`.
+UNIQUE = ("expect_compound_columns_to_be_unique", "expect_column_values_to_be_unique")
+ACCOUNT_KNOWN = "expect_column_pair_values_to_be_in_set"
+RUN_WIDE = {*UNIQUE, ACCOUNT_KNOWN}
 
 
 def load_suites() -> dict[str, dict]:
@@ -29,8 +32,9 @@ def suite_version(suite: dict) -> str:
 def unique_key(suite: dict) -> tuple[str, ...]:
     """The columns the suite says must be unique across the run."""
     for expectation in suite["expectations"]:
-        if expectation["type"] in RUN_WIDE:
-            return tuple(expectation["kwargs"]["column_list"])
+        if expectation["type"] in UNIQUE:
+            kwargs = expectation["kwargs"]
+            return tuple(kwargs.get("column_list") or [kwargs["column"]])
     return ()
 
 

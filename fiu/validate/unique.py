@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from fiu.contract import FILE, ROW, column_names
 
 DUPLICATE = "expect_compound_columns_to_be_unique"
+DUPLICATE_VALUE = "expect_column_values_to_be_unique"  # a one-column key
 _SEPARATOR = "\x1f"
 
 
@@ -47,6 +48,12 @@ def repeated_rows(keys: pa.Table) -> pa.Table:
     """(_file, _row, first_file, first_row) for every row repeating an earlier key."""
     if keys.num_rows == 0:
         return _empty_repeats()
+    # A hash count first: only the few repeated keys are sorted and joined.
+    counts = pc.value_counts(keys.column("key").combine_chunks())
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated) == 0:
+        return _empty_repeats()
+    keys = keys.filter(pc.is_in(keys.column("key"), value_set=repeated))
     ordered = keys.sort_by([("key", "ascending"), (FILE, "ascending"), (ROW, "ascending")])
     firsts = ordered.group_by("key", use_threads=False).aggregate(
         [(FILE, "first"), (ROW, "first"), (ROW, "count")]
@@ -109,7 +116,7 @@ def drop_repeats(
                 "raw": {name: record[name] for name in names},
                 "failures": [
                     {
-                        "expectation": DUPLICATE,
+                        "expectation": DUPLICATE if len(key) > 1 else DUPLICATE_VALUE,
                         "column": ",".join(key),
                         "value": f"repeats {first_file} row {first_row}",
                     }

@@ -94,3 +94,13 @@ def test_default_model_scores_and_gives_reasons(world):
                                 world["entities"])
     assert stats["model"]["version"].startswith("case-model-")
     assert all(c["model"]["reasons"] and c["model"]["version"] for c in cases)
+
+
+def test_too_few_labels_to_fit_is_recorded_in_stats(world):
+    # the sample world's labelled refs fall in two networks, both labelled 1
+    _, stats = detect_cases(world["transactions"], world["accounts"], world["osint"],
+                            world["entities"], labels=world["labels"], use_default_model=False)
+    assert stats["model_fitted_on_labels"] is False
+    assert stats["model_note"].startswith("labels present (4 rows) but too few to fit")
+    assert "2 labelled-1 and 0 labelled-0" in stats["model_note"]
+    assert stats["model_note"].endswith("scored with rules only")

@@ -80,14 +80,30 @@ def test_load_refuses_other_objects(tmp_path):
         CaseModel.load(path)
 
 
-def test_default_model_ships_and_loads():
-    from fiu.detect.model import DEFAULT_MODEL, default_model
-
-    model = default_model()
-    assert model is not None, f"{DEFAULT_MODEL} is missing: run python -m fiu.detect.train_default"
-    card = json.loads(card_path(DEFAULT_MODEL).read_text())
+def test_default_model_is_fitted_from_the_shipped_training_matrix():
     import sklearn
 
-    assert card["sklearn_version"].split(".")[:2] == sklearn.__version__.split(".")[:2]
+    from fiu.detect.model import DEFAULT_TRAINING, default_model, read_training_matrix
+
+    assert DEFAULT_TRAINING.exists(), "run python -m fiu.detect.train_default"
+    X, y, meta = read_training_matrix(DEFAULT_TRAINING)
+    model = default_model()
+    assert model is default_model()  # fitted once per process
+    card = model.card_
+    assert card["sklearn_version"] == sklearn.__version__
+    assert card["training_data"]["sha256"] == meta["sha256"]
     assert card["training_data"]["seeds"] and max(card["training_data"]["seeds"]) < 100
-    assert set(card["features"]) == set(model.feature_names_)
+    assert card["features"] == list(X.columns) and set(y.tolist()) == {0, 1}
+    assert card["metrics"]["roc_auc"] > 0.9
+
+
+def test_training_matrix_round_trips(data, tmp_path):
+    from fiu.detect.model import read_training_matrix, write_training_matrix
+
+    X, y = data
+    X = X.copy()
+    X.iloc[0, 0] = np.nan
+    path = write_training_matrix(X, y, {"seeds": [1]}, tmp_path / "m.json")
+    X2, y2, meta = read_training_matrix(path)
+    assert np.allclose(X2.to_numpy(), X.to_numpy(), equal_nan=True, rtol=1e-5)
+    assert (y2 == y).all() and meta["seeds"] == [1] and len(meta["sha256"]) == 64

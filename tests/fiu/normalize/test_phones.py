@@ -1,3 +1,4 @@
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -43,3 +44,21 @@ def test_column_uses_each_rows_country_and_keeps_nulls():
         None,
         "+15125550100",
     ]
+
+
+def test_north_american_fast_path_agrees_with_phonenumbers():
+    rng = np.random.default_rng(3)
+    formats = [
+        "({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "+1 {a} {b} {c}", "1{a}{b}{c}",
+        "{a}{b}{c}", "+1-{a}-{b}-{c}", "1 ({a}) {b} {c}", "+1 ({a}) {b}-{c}",
+        "{a} {b} {c}", "1-{a}-{b}-{c}", " {a}/{b}-{c} ", "+{a}{b}{c}", "+44 {a} {b} {c}",
+    ]
+    phones, countries = [], []
+    for i in range(300):
+        a, b = rng.integers(100, 1000, size=2)  # includes invalid 0xx / 1xx codes
+        c = f"{rng.integers(0, 10000):04d}"
+        phones.append(formats[i % len(formats)].format(a=a, b=b, c=c))
+        countries.append(["US", "CA", "GB", "MX", None][i % 5])
+    got = to_e164(pa.array(phones), pa.array(countries)).to_pylist()
+    expected = [phone_to_e164(p, c) for p, c in zip(phones, countries)]
+    assert got == expected

@@ -1,92 +1,127 @@
-"""Tests that try to leak what CONTRACT §4 forbids."""
+"""Tests that try to leak what CONTRACT §4 forbids, in every file of every package."""
 import json
 
+import pytest
+
+from fiu.packages.assemble import package_files
 from fiu.packages.partners import Partner
 from fiu.packages.policy import KEY_TERM, receives, view_for
 
-BANK_A = Partner("bank-a", "financial_institution", "Bank A")
-BANK_B = Partner("bank-b", "financial_institution", "Bank B")
-LE_TX = Partner("le-tx", "law_enforcement", "Texas task force", ("TX",))
-LE_FL = Partner("le-fl", "law_enforcement", "Florida", ("FL",))
+from tests.fiu.packages.sample_case import BANK_A, BANK_B, LE_FED, LE_FL, LE_TX, STAMP, leaky_case
 
-
-def case():
-    return {
-        "case_id": "case-0123456789ab",
-        "score": 0.9,
-        "typologies": ["illicit_massage_business"],
-        "refs": ["account:bank-a:SPA1", "account:bank-b:OWNER9", "account:bank-b:VICTIM3", "osint:REG1", "osint:AD7"],
-        "subjects": [
-            {"entity_id": "ent-spa", "role": "subject", "entity_type": "business",
-             "refs": ["account:bank-a:SPA1", "osint:REG1"]},
-            {"entity_id": "ent-owner", "role": "subject", "entity_type": "person",
-             "refs": ["account:bank-b:OWNER9"]},
-            {"entity_id": "ent-victim", "role": "potential_victim", "entity_type": "person",
-             "refs": ["account:bank-b:VICTIM3", "osint:AD7"]},
-        ],
-        "rule_hits": [
-            {"rule_id": "imb.night", "refs": ["account:bank-a:SPA1", "txn:bank-a:T1", "txn:bank-b:T9"],
-             "explanation": "night receipts"},
-            {"rule_id": "esc.sweep", "refs": ["account:bank-b:VICTIM3", "txn:bank-b:T50", "osint:AD7"],
-             "explanation": "forwarded to controller"},
-        ],
-        "records": [
-            {"ref": "account:bank-a:SPA1", "name": "Golden Lotus Spa LLC", "phone": "+15125550100", "region": "TX"},
-            {"ref": "osint:REG1", "name": "Golden Lotus Spa", "address": "12 MAIN ST", "region": "TX"},
-            {"ref": "account:bank-b:OWNER9", "name": "Li Wei", "phone": "+15125550199", "region": "CA"},
-            {"ref": "account:bank-b:VICTIM3", "name": "Anna Doe", "region": "CA"},
-            {"ref": "osint:AD7", "name": "Anna", "phone": "+15125550199", "region": "TX"},
-        ],
-        "txn_accounts": {"txn:bank-a:T1": "account:bank-a:SPA1", "txn:bank-b:T9": "account:bank-b:OWNER9",
-                         "txn:bank-b:T50": "account:bank-b:VICTIM3"},
-    }
+VICTIM_STRINGS = ["VICTIM3", "Anna", "Doe", "osint:AD7", "T50", "+15125550777", "ent-71c700000003"]
+# Activity of a victim's account: never in a bank's timeline (law enforcement's case-wide
+# aggregate includes it, summed with everything else).
+VICTIM_AMOUNTS = ["555555", "555,555"]
+# What each recipient may never see, in any file of its package.
+FORBIDDEN = {
+    "bank-a": VICTIM_STRINGS + VICTIM_AMOUNTS + ["bank-b:", "OWNER9", "T9", "Li Wei", "+15125550199", "li.wei@",
+                                "777777", "777,777", "778777", "778,778", "ent-0000000000f9"],
+    "bank-b": VICTIM_STRINGS + VICTIM_AMOUNTS + ["bank-a:", "SPA1", "txn:bank-a", "Golden Lotus Spa LLC",
+                                "+15125550100,", "778777", "778,778"],
+    "le-tx": VICTIM_STRINGS + ["account:", "txn:", "SPA1", "OWNER9", "T1", "T9", "ent-0000000000f9",
+                               "Li Wei", "+15125550199"],
+    "le-fed": VICTIM_STRINGS + ["account:", "txn:", "SPA1", "OWNER9", "T1", "T9", "Li Wei"],
+}
+RECIPIENTS = {"bank-a": BANK_A, "bank-b": BANK_B, "le-tx": LE_TX, "le-fed": LE_FED}
 
 
 def text_of(view):
     return json.dumps(view)
 
 
+@pytest.mark.parametrize("recipient_id", sorted(FORBIDDEN))
+def test_no_file_of_a_package_holds_what_its_recipient_may_not_see(recipient_id):
+    files = package_files(leaky_case(), RECIPIENTS[recipient_id], STAMP)
+    assert {"package.json", "brief.html", "entities.ftm.json"} <= set(files)
+    for name, text in files.items():
+        for forbidden in FORBIDDEN[recipient_id]:
+            assert forbidden not in text, f"{recipient_id}/{name} leaks {forbidden!r}"
+
+
 def test_bank_sees_its_own_accounts_and_open_sources_only():
-    view = view_for(BANK_A, case())
+    view = view_for(BANK_A, leaky_case())
     text = text_of(view)
     assert "account:bank-a:SPA1" in text and "txn:bank-a:T1" in text and "osint:REG1" in text
-    assert "bank-b:" not in text and "OWNER9" not in text and "T9" not in text
     assert view["linked_accounts_elsewhere"] == {"accounts": 1, "institutions": 1}
     assert view["key_term"] == KEY_TERM
     assert view["tlp"] == "TLP:AMBER+STRICT"
+    assert view["status"] == "draft"
+
+
+def test_identifiers_csv_of_a_bank_lists_only_its_own_accounts():
+    files = package_files(leaky_case(), BANK_A, STAMP)
+    assert "own_account,SPA1" in files["identifiers.csv"]
+    assert "identifiers.csv" not in package_files(leaky_case(), LE_FED, STAMP)
 
 
 def test_identifiers_known_only_from_another_bank_never_reach_a_bank():
-    text = text_of(view_for(BANK_A, case()))
-    assert "Li Wei" not in text and "+15125550199" not in text
-    assert view_for(BANK_A, case())["related_parties_not_shown"] == 1
+    view = view_for(BANK_A, leaky_case())
+    assert "Li Wei" not in text_of(view) and view["related_parties_not_shown"] == 1
 
 
 def test_potential_victims_are_counted_never_shown():
     for recipient in (BANK_A, BANK_B, LE_TX):
-        view = view_for(recipient, case())
-        text = text_of(view)
-        assert "VICTIM3" not in text and "Anna" not in text and "osint:AD7" not in text and "T50" not in text
+        view = view_for(recipient, leaky_case())
         assert view["potential_victims"]["count"] == 1
-    withheld = {e["rule_id"]: e["withheld"] for e in view_for(BANK_B, case())["evidence"]}
-    assert withheld["esc.sweep"]["potential_victim_records"] == 3
+        assert [n["count"] for n in view["network"]["nodes"] if n["id"] == "potential-victims"] == [1]
+    withheld = {e["rule_id"]: e["withheld"] for e in view_for(BANK_B, leaky_case())["evidence"]}
+    assert withheld["escort_online_commercial_sex.forwards_to_controller"]["potential_victim_records"] == 3
+
+
+def test_a_potential_victims_name_in_open_source_text_is_blanked():
+    review = next(r for r in view_for(LE_TX, leaky_case())["open_sources"] if r["ref"] == "osint:REV2")
+    assert review["text"].startswith("[withheld] said she lives upstairs.")
 
 
 def test_law_enforcement_gets_partners_to_ask_and_no_account_numbers():
-    view = view_for(LE_TX, case())
-    text = text_of(view)
-    assert "account:" not in text and "txn:" not in text and "SPA1" not in text
+    view = view_for(LE_TX, leaky_case())
     assert view["partners_to_ask"] == ["bank-a", "bank-b"]
     assert view["tlp"] == "TLP:AMBER"
+    assert "key_term" not in view and "linked_accounts_elsewhere" not in view
+
+
+def test_a_banks_timeline_sums_only_its_own_subject_accounts():
+    timeline = view_for(BANK_A, leaky_case())["timeline"]
+    assert timeline["scope"] == "own_accounts"
+    assert timeline["months"] == [
+        {"date": "2026-03-01", "in": 1000.0, "out": 0.0, "count": 10},
+        {"date": "2026-04-01", "in": 1000.0, "out": 0.0, "count": 1},
+    ]
+    # bank-b holds the owner and a victim: only the owner's activity is its own subject's.
+    months = view_for(BANK_B, leaky_case())["timeline"]["months"]
+    assert months == [{"date": "2026-03-01", "in": 777777.77, "out": 0.0, "count": 1}]
+
+
+def test_a_bank_never_gets_the_case_wide_timeline_when_per_account_totals_are_missing():
+    case = leaky_case()
+    del case["account_months"]
+    assert view_for(BANK_A, case)["timeline"]["months"] == []
+
+
+def test_law_enforcement_gets_the_case_wide_aggregate_timeline():
+    timeline = view_for(LE_FED, leaky_case())["timeline"]
+    assert timeline["scope"] == "case" and timeline["months"] == leaky_case()["timeline"]
+
+
+def test_network_links_owner_named_in_a_registry_only_where_the_owner_is_shown():
+    links = view_for(BANK_B, leaky_case())["network"]["links"]
+    assert {"source": "ent-0000000000f9", "target": "ent-5a0000000001", "kind": "officer_or_owner",
+            "label": "named in business_registry osint:REG1"} in links
+    ids = {n["id"] for n in view_for(BANK_A, leaky_case())["network"]["nodes"]}
+    assert ids == {"ent-5a0000000001", "potential-victims", "not-shown"}
 
 
 def test_routing_by_accounts_and_jurisdiction():
-    assert receives(BANK_A, case()) and receives(BANK_B, case())
-    assert not receives(Partner("bank-c", "financial_institution", "C"), case())
-    assert receives(LE_TX, case()) and not receives(LE_FL, case())
-    assert receives(Partner("le-fed", "law_enforcement", "Federal"), case())
+    case = leaky_case()
+    assert receives(BANK_A, case) and receives(BANK_B, case)
+    assert not receives(Partner("bank-c", "financial_institution", "C"), case)
+    assert receives(LE_TX, case) and not receives(LE_FL, case)
+    assert receives(LE_FED, case)
+    assert package_files(case, LE_FL, STAMP) == {}
 
 
 def test_tlp_override_from_partners_file():
     partner = Partner("bank-a", "financial_institution", "A", tlp="TLP:RED")
-    assert view_for(partner, case())["tlp"] == "TLP:RED"
+    assert view_for(partner, leaky_case())["tlp"] == "TLP:RED"
+    assert "TLP:RED" in package_files(leaky_case(), partner, STAMP)["brief.html"]

@@ -120,3 +120,29 @@ def test_resolution_does_not_depend_on_row_order(make):
         got, got_stats = resolve_entities(shuffled_a, shuffled_o)
         assert got.equals(expected)
         assert got_stats == stats
+
+
+def test_namesakes_sharing_address_and_phone_stay_apart_when_birth_dates_differ(make):
+    # Two different Maria Garcias at one address with one landline: everything but the
+    # date of birth agrees, and that disagreement must keep them apart.
+    accounts = make.accounts(
+        make.account("M1", "Maria Garcia", date_of_birth="1971-03-14",
+                     phone="(512) 555-0142", address="77 Oak Ave Apt 2", postal_code="78704"),
+        make.account("M2", "GARCIA, MARIA", date_of_birth="1998-09-02",
+                     phone="512.555.0142", address="77 Oak Avenue #2", postal_code="78704"),
+        make.account("M3", "Maria Garcia", partner_id="bank-b", date_of_birth="1971-03-14",
+                     phone="+1 512 555 0142", address="77 Oak Ave, Unit 2",
+                     postal_code="78704"),
+        *background(make),
+    )
+    ids = entity_of(resolve_entities(accounts, None)[0])
+    assert ids["account:bank-a:M1"] == ids["account:bank-b:M3"]
+    assert ids["account:bank-a:M2"] != ids["account:bank-a:M1"]
+
+
+def test_threshold_is_derived_from_the_data_and_recorded(make):
+    accounts = make.accounts(*background(make))
+    _, stats = resolve_entities(accounts, None)
+    assert stats["threshold_method"] == "max_expected_f1"
+    assert 0 < stats["threshold_probability"] < 1
+    assert stats["weights"]["threshold_match_weight"] == stats["threshold_match_weight"]

@@ -54,3 +54,13 @@ def test_name_alone_is_not_a_match():
     weights = MatchWeights(DEFAULT_SETTINGS).fit(np.zeros((0, 5), dtype=np.int8))
     assert not weights.predict(np.array([[3, -1, -1, -1, -1]], dtype=np.int8))[0]
     assert weights.predict(np.array([[3, -1, 1, -1, -1]], dtype=np.int8))[0]
+
+
+def test_derived_threshold_separates_simulated_matches():
+    levels, match, *_ = simulated_levels()
+    weights = MatchWeights(DEFAULT_SETTINGS).fit(levels)
+    fixed = MatchWeights(DEFAULT_SETTINGS.with_(threshold_probability=0.5)).fit(levels)
+    derived_accuracy = (weights.predict(levels) == match).mean()
+    assert derived_accuracy > 0.95
+    assert derived_accuracy >= (fixed.predict(levels) == match).mean() - 0.01
+    assert weights.as_dict()["threshold_method"] == "max_expected_f1"

@@ -1,0 +1,123 @@
+"""Detection quality: generate → run (Beam) → evaluate, for a list of seeds; prints network
+recall and case precision overall and per typology, and look-alikes that became cases.
+
+    python benchmarks/detection_quality.py --seeds 1001 1002 1003      # the reported figures
+    python benchmarks/detection_quality.py --seeds 3 5 --json out.json  # development seeds
+
+Seeds from 1000 up are kept for reporting: never tune on them. A case counts towards a
+typology's precision when the case names that typology; it is true when at least half
+of its records belong to one planted network (as `fiu evaluate` counts it), and right
+when that network is of the typology the case names.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fiu.config import RunConfig  # noqa: E402
+from fiu.evaluate import evaluate, load_cases  # noqa: E402
+from fiu.generate import generate_world  # noqa: E402
+from fiu.pipelines.run import run  # noqa: E402
+
+
+def typology_counts(cases: list[dict], networks: list[dict]) -> Counter:
+    """Per typology: `cases:<t>` named it, `true:<t>` of them belong to a planted network
+    of that typology; `networks:<t>` planted, `found:<t>` found."""
+    counts: Counter = Counter()
+    for case in cases:
+        members = set(case["refs"])
+        owner = next((n for n in networks if members
+                      and len(members & set(n["refs"])) * 2 >= len(members)), None)
+        for typ in case.get("typologies") or ["none"]:
+            counts[f"cases:{typ}"] += 1
+            if owner is not None and owner["typology"] == typ:
+                counts[f"true:{typ}"] += 1
+    for net in networks:
+        core = set(net["refs"])
+        found = any(
+            len(core & set(c["refs"])) * 2 >= len(core)
+            and len(core & set(c["refs"])) * 2 >= len(c["refs"])
+            for c in cases if c["refs"]
+        )
+        counts[f"networks:{net['typology']}"] += 1
+        counts[f"found:{net['typology']}"] += int(found)
+    return counts
+
+
+def one_seed(seed: int, scale: float, workdir: Path, threshold: float) -> dict:
+    world, out, truth = workdir / f"world-{seed}", workdir / f"out-{seed}", workdir / f"truth-{seed}.json"
+    clock = time.perf_counter()
+    generate_world(world, seed=seed, scale=scale, truth_path=truth)
+    run(RunConfig(input_dir=str(world), out_dir=str(out), threshold=threshold), [])
+    report = evaluate(out, truth)
+    cases = [c for c in load_cases(out) if c["score"] >= threshold]
+    networks = json.loads(truth.read_text(encoding="utf-8"))["networks"]
+    det = report["networks"]
+    return {
+        "seed": seed,
+        "seconds": round(time.perf_counter() - clock, 1),
+        "counts": dict(typology_counts(cases, networks)),
+        "networks": det.get("networks"), "found": det.get("found"),
+        "cases": det.get("cases"), "true_cases": det.get("true_cases"),
+        "lookalikes_in_cases": report.get("lookalikes_in_cases", {}),
+        "model_note": json.loads((out / "manifest.json").read_text("utf-8")).get(
+            "detection", {}).get("model_note"),
+    }
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
+
+
+def summary_text(results: list[dict]) -> str:
+    total: Counter = Counter()
+    for r in results:
+        total.update(r["counts"])
+    typologies = sorted({k.split(":", 1)[1] for k in total if k.startswith(("networks:", "cases:"))})
+    lines = [f"{'typology':30} {'network recall':>18} {'case precision':>18}"]
+    for typ in typologies:
+        lines.append(f"{typ:30} {_ratio(total[f'found:{typ}'], total[f'networks:{typ}']):>18} "
+                     f"{_ratio(total[f'true:{typ}'], total[f'cases:{typ}']):>18}")
+    found = sum(r["found"] or 0 for r in results)
+    nets = sum(r["networks"] or 0 for r in results)
+    true = sum(r["true_cases"] or 0 for r in results)
+    cases = sum(r["cases"] or 0 for r in results)
+    lines.append(f"{'overall':30} {_ratio(found, nets):>18} {_ratio(true, cases):>18}")
+    looks: Counter = Counter()
+    for r in results:
+        looks.update(r["lookalikes_in_cases"])
+    lines.append(f"look-alikes in cases: {dict(looks) or 'none'}")
+    for r in results:
+        lines.append(f"seed {r['seed']}: recall {_ratio(r['found'] or 0, r['networks'] or 0)}, "
+                     f"precision {_ratio(r['true_cases'] or 0, r['cases'] or 0)}, "
+                     f"{r['seconds']} s" + (f"; {r['model_note']}" if r["model_note"] else ""))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[3, 5])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--workdir", help="keep worlds and outputs here (default: a temp dir)")
+    parser.add_argument("--json", help="also write the per-seed results as JSON")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="fiu-quality-") as tmp:
+        workdir = Path(args.workdir or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        results = [one_seed(s, args.scale, workdir, args.threshold) for s in args.seeds]
+    print(summary_text(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
