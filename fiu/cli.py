@@ -37,6 +37,8 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         runner=args.runner,
         skip_bad_files=args.skip_bad_files,
     )
+    if args.dask_address:
+        beam_args = [*beam_args, f"--dask_client_address={args.dask_address}"]
     run(config, beam_args)
     return 0
 
@@ -145,6 +147,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
     run.add_argument("--runner", default="DirectRunner", help="Beam runner (further Beam options pass through)")
+    run.add_argument("--dask-address", metavar="HOST:PORT",
+                     help="with --runner dask: a running dask.distributed scheduler (default: a local cluster)")
     run.add_argument("--skip-bad-files", action="store_true",
                      help="record unreadable files in the manifest and go on, instead of stopping")
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam import pvalue
 
 from fiu.io.inputs import InputFile
 from fiu.errors import InputError
 from fiu.io.readers import read_file
 
 from .stages import progress, timed
+from .tagged import MAIN, SplitTags
 
 QUARANTINED = "quarantined"
 COUNTS = "counts"
@@ -29,21 +29,22 @@ class ReadFile(beam.DoFn):
             if not self.skip_bad_files:
                 raise
             progress("ReadInputs", f"skipping {source.name}: {err.message}")
-            yield pvalue.TaggedOutput(BAD_FILES, {"file": source.name, "kind": source.kind,
-                                                  "sha256": source.sha256, "problem": err.message})
+            yield BAD_FILES, {"file": source.name, "kind": source.kind,
+                              "sha256": source.sha256, "problem": err.message}
             return
         rows = sum(b.num_rows for b in result.batches) + len(result.broken)
         progress("ReadInputs", f"{source.name}: {rows} rows")
         for batch in result.batches:
-            yield source.kind, batch
+            yield MAIN, (source.kind, batch)
         if result.broken:
-            yield pvalue.TaggedOutput(QUARANTINED, (source.kind, result.broken))
-        yield pvalue.TaggedOutput(COUNTS, (("read", source.kind), rows))
-        yield pvalue.TaggedOutput(COUNTS, (("file", source.name), rows))
+            yield QUARANTINED, (source.kind, result.broken)
+        yield COUNTS, (("read", source.kind), rows)
+        yield COUNTS, (("file", source.name), rows)
 
 
 class ReadInputs(beam.PTransform):
-    """Every input file read in parallel, one file an element."""
+    """Every input file read in parallel, one file an element; returns
+    `{MAIN: (kind, batch), QUARANTINED, COUNTS, BAD_FILES}`."""
 
     def __init__(self, files: list[InputFile], skip_bad_files: bool = False) -> None:
         super().__init__()
@@ -55,7 +56,6 @@ class ReadInputs(beam.PTransform):
             pbegin
             | "ListFiles" >> beam.Create(self.files)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFile" >> beam.ParDo(ReadFile(self.skip_bad_files)).with_outputs(
-                QUARANTINED, COUNTS, BAD_FILES, main="batches"
-            )
+            | "ReadFile" >> beam.ParDo(ReadFile(self.skip_bad_files))
+            | "SplitOutputs" >> SplitTags(MAIN, QUARANTINED, COUNTS, BAD_FILES)
         )

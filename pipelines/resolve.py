@@ -26,6 +26,7 @@ from fiu.resolve.settings import DEFAULT_SETTINGS, MatchSettings
 from fiu.resolve.weights import MatchWeights, fit_from_patterns
 
 from .stages import timed, timed_call
+from .tagged import MAIN, SplitTags
 
 COUNTS = "counts"
 ENTITY_CHUNK_ROWS = 100_000
@@ -33,7 +34,8 @@ _IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth", "phone_norm")
 
 
 class CompareBucket(beam.DoFn):
-    """One bucket's block rows → `(pair bucket, pairs with levels)`; counts tagged."""
+    """One bucket's block rows → `(MAIN, (pair bucket, pairs with levels))` and
+    `(COUNTS, blocking counts)`."""
 
     def __init__(self, settings: MatchSettings) -> None:
         self.settings = settings
@@ -47,7 +49,7 @@ class CompareBucket(beam.DoFn):
             if rows.num_rows == 0:
                 return
             pairs, counts = pair_levels(rows.to_batches()[0], self.settings)
-        yield beam.pvalue.TaggedOutput(COUNTS, counts)
+        yield COUNTS, counts
         if pairs.num_rows == 0:
             return
         # Re-bucket by left ref, so that a pair found in two buckets meets itself.
@@ -56,7 +58,7 @@ class CompareBucket(beam.DoFn):
             [zlib.crc32(r.encode("utf-8")) % self.settings.buckets for r in refs]
         )
         for bucket in np.unique(buckets):
-            yield int(bucket), pairs.filter(pa.array(buckets == bucket))
+            yield MAIN, (int(bucket), pairs.filter(pa.array(buckets == bucket)))
 
 
 class CountPatterns(beam.CombineFn):
@@ -151,10 +153,11 @@ class ResolveEntities(beam.PTransform):
             | "BucketBlocks" >> beam.FlatMap(timed_call("ResolveEntities", bucketed_blocks), settings)
             | "GroupBuckets" >> beam.GroupByKey()
             | "ComparePairs"
-            >> beam.ParDo(CompareBucket(settings)).with_outputs(COUNTS, main="pairs")
+            >> beam.ParDo(CompareBucket(settings))
+            | "SplitCompared" >> SplitTags(MAIN, COUNTS)
         )
         pairs = (
-            compared.pairs
+            compared[MAIN]
             | "GroupPairs" >> beam.GroupByKey()
             | "UniquePairs"
             >> beam.MapTuple(

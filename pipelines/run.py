@@ -36,6 +36,7 @@ from .package import AssemblePackages, EnrichCases
 from .read import BAD_FILES, COUNTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
 from .stages import NAMESPACE, progress
+from .tagged import MAIN, SplitTags
 from .validate import UNKNOWN_ACCOUNTS, ValidateRows
 
 # The job writes into STAGING; only a job that finished has its outputs moved into
@@ -44,6 +45,14 @@ from .validate import UNKNOWN_ACCOUNTS, ValidateRows
 STAGING = ".partial"
 PUBLISHED = ("quarantine", "entities.parquet", "cases.jsonl", "packages", "validation")
 AUDIT_LOG = "audit.jsonl"
+# Short names for Beam runners; any other name or dotted path goes to Beam as given.
+RUNNERS = {
+    "direct": "DirectRunner",
+    "dask": "apache_beam.runners.dask.dask_runner.DaskRunner",
+    "flink": "FlinkRunner",
+    "spark": "SparkRunner",
+    "dataflow": "DataflowRunner",
+}
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
 OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
 
@@ -58,39 +67,46 @@ def build(
 ) -> None:
     out = cfg.out_dir
     read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files)
-    _ = read[BAD_FILES] | "RecordBadFiles" >> WriteRecord(out, "bad_files")
-    checked = read.batches | "ValidateRows" >> ValidateRows(suites)
+    checked = read[MAIN] | "ValidateRows" >> ValidateRows(suites)
     quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
     findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
-    _ = findings | "RecordFindings" >> WriteRecord(out, "findings")
-    _ = checked[UNKNOWN_ACCOUNTS] | "RecordUnknownAccounts" >> WriteRecord(out, UNKNOWN_ACCOUNTS)
     records = checked["accepted"] | "Normalise" >> Normalise()
     tables = _by_kind(records)
     resolved = records | "ResolveEntities" >> ResolveEntities()
-    _ = resolved["entities"] | "WriteEntities" >> WriteEntities(out)
     model = CaseModel.load(cfg.model_path) if cfg.model_path else None
     detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
         model=model, threshold=cfg.threshold
     )
     cases = {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
-    _ = cases | "WriteCases" >> WriteCases(out)
     stamp = _run_stamp(tables, run)
     packages = (cases, stamp) | "AssemblePackages" >> AssemblePackages(partners, out, cfg.threshold)
-    _ = packages | "RecordPackages" >> WriteRecord(out, "packages")
-    _ = resolved["stats"] | "RecordResolution" >> WriteRecord(out, "resolution")
-    _ = detected["stats"] | "RecordDetection" >> WriteRecord(out, "detection")
-    _ = (
-        stamp
-        | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
-        | "RecordStamp" >> WriteRecord(out, "stamp")
-    )
-    _ = _counts(p, read[COUNTS], checked[COUNTS], quarantined) | "RecordCounts" >> WriteRecord(out, "counts")
+    counts = _counts(p, read[COUNTS], checked[COUNTS], quarantined)
+    stamp_fields = stamp | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
+    written = [
+        resolved["entities"] | "WriteEntities" >> WriteEntities(out),
+        cases | "WriteCases" >> WriteCases(out),
+        *(
+            collection | f"Record_{name}" >> WriteRecord(out, name)
+            for name, collection in (
+                ("bad_files", read[BAD_FILES]),
+                ("findings", findings),
+                (UNKNOWN_ACCOUNTS, checked[UNKNOWN_ACCOUNTS]),
+                ("packages", packages),
+                ("resolution", resolved["stats"]),
+                ("detection", detected["stats"]),
+                ("stamp", stamp_fields),
+                ("counts", counts),
+            )
+        ),
+    ]
+    # One last step that depends on every write: runners that compute only the final
+    # step of a graph (Beam's Dask runner) then still run all of it.
+    _ = tuple(written) | "AllWritten" >> beam.Flatten() | "Done" >> beam.combiners.Count.Globally()
 
 
 def _by_kind(records):
     """{kind: PCollection of that kind's batches}."""
-    parts = records | "ByKind" >> beam.Partition(lambda kb, n: KINDS.index(kb[0]), len(KINDS))
-    return {kind: parts[i] | f"Batches_{kind}" >> beam.Values() for i, kind in enumerate(KINDS)}
+    return records | "ByKind" >> SplitTags(*KINDS)
 
 
 def _run_stamp(tables, run: str):
@@ -179,7 +195,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     prepare_out_dir(out)
     staging = out / STAGING
     progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
-    options = PipelineOptions(list(beam_args or []), runner=cfg.runner)
+    options = PipelineOptions(list(beam_args or []), runner=RUNNERS.get(cfg.runner.lower(), cfg.runner))
     pipeline = beam.Pipeline(options=options)
     build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, run)
     try:

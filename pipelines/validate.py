@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import apache_beam as beam
 import pyarrow as pa
-from apache_beam import pvalue
 
 from fiu.contract import ACCOUNTS, TRANSACTIONS
 from fiu.validate.accounts import account_keys, known_keys, merge_unknown, unknown_accounts
@@ -13,6 +12,7 @@ from fiu.validate.unique import drop_repeats, key_table, repeated_rows, split_by
 
 from .read import COUNTS, QUARANTINED
 from .stages import progress, timed
+from .tagged import MAIN, SplitTags
 
 KEY_BUCKETS = 16
 UNKNOWN_ACCOUNTS = "unknown_accounts"
@@ -32,8 +32,8 @@ class DropRepeats(beam.DoFn):
             if table is not None:
                 batch, lines = drop_repeats(kind, batch, table, self.keys[kind])
                 if lines:
-                    yield pvalue.TaggedOutput(QUARANTINED, (kind, lines))
-        yield kind, batch
+                    yield QUARANTINED, (kind, lines)
+        yield MAIN, (kind, batch)
 
 
 class SplitValid(beam.DoFn):
@@ -45,6 +45,13 @@ class SplitValid(beam.DoFn):
     def setup(self) -> None:
         self.validator = BatchValidator(self.suites)
 
+    def __getstate__(self) -> dict:
+        # The GX context is per worker and cannot be pickled; some runners pickle a
+        # DoFn again after setup (Beam's Dask runner, for side inputs).
+        state = dict(self.__dict__)
+        state.pop("validator", None)
+        return state
+
     def process(self, element):
         kind, batch = element
         with timed("ValidateRows"):
@@ -52,9 +59,9 @@ class SplitValid(beam.DoFn):
         name = batch.column("_file")[0].as_py() if batch.num_rows else "?"
         progress("ValidateRows", f"{name}: {accepted.num_rows} accepted, {len(lines)} quarantined")
         if lines:
-            yield pvalue.TaggedOutput(QUARANTINED, (kind, lines))
-        yield pvalue.TaggedOutput(COUNTS, (("accepted", kind), accepted.num_rows))
-        yield kind, accepted
+            yield QUARANTINED, (kind, lines)
+        yield COUNTS, (("accepted", kind), accepted.num_rows)
+        yield MAIN, (kind, accepted)
 
 
 class FindUnknownAccounts(beam.PTransform):
@@ -102,13 +109,17 @@ class ValidateRows(beam.PTransform):
             | "FindRepeats" >> beam.MapTuple(lambda kb, tables: (kb[0], repeated_rows(pa.concat_tables(tables))))
             | "KeepFound" >> beam.Filter(lambda kt: kt[1].num_rows > 0)
         )
-        kept = batches | "DropRepeats" >> beam.ParDo(
-            DropRepeats(self.suites), beam.pvalue.AsList(repeats)
-        ).with_outputs(QUARANTINED, main="kept")
-        checked = kept.kept | "SplitValid" >> beam.ParDo(SplitValid(self.suites)).with_outputs(
-            QUARANTINED, COUNTS, main="accepted"
+        kept = (
+            batches
+            | "DropRepeats" >> beam.ParDo(DropRepeats(self.suites), beam.pvalue.AsList(repeats))
+            | "SplitKept" >> SplitTags(MAIN, QUARANTINED)
+        )
+        checked = (
+            kept[MAIN]
+            | "SplitValid" >> beam.ParDo(SplitValid(self.suites))
+            | "SplitChecked" >> SplitTags(MAIN, QUARANTINED, COUNTS)
         )
         quarantined = (kept[QUARANTINED], checked[QUARANTINED]) | "MergeQuarantine" >> beam.Flatten()
-        unknown = checked.accepted | "FindUnknownAccounts" >> FindUnknownAccounts()
-        return {"accepted": checked.accepted, QUARANTINED: quarantined, COUNTS: checked[COUNTS],
+        unknown = checked[MAIN] | "FindUnknownAccounts" >> FindUnknownAccounts()
+        return {"accepted": checked[MAIN], QUARANTINED: quarantined, COUNTS: checked[COUNTS],
                 UNKNOWN_ACCOUNTS: unknown}
