@@ -37,8 +37,6 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         runner=args.runner,
         skip_bad_files=args.skip_bad_files,
     )
-    if args.dask_address:
-        beam_args = [*beam_args, f"--dask_client_address={args.dask_address}"]
     run(config, beam_args)
     return 0
 
@@ -130,7 +128,10 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="fiu", description=__doc__.split("\n")[0])
+    top = argparse.ArgumentParser(
+        prog="fiu",
+        description="Find human-trafficking operations in money flows and open-source records.",
+    )
     top.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -147,8 +148,6 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
     run.add_argument("--runner", default="DirectRunner", help="Beam runner (further Beam options pass through)")
-    run.add_argument("--dask-address", metavar="HOST:PORT",
-                     help="with --runner dask: a running dask.distributed scheduler (default: a local cluster)")
     run.add_argument("--skip-bad-files", action="store_true",
                      help="record unreadable files in the manifest and go on, instead of stopping")
 

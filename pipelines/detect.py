@@ -35,11 +35,12 @@ def _summarise_bucket(bucket: int, batches: Any) -> Any:
 
 class _Score(beam.DoFn):
     def __init__(self, rules: Sequence[Rule], model: CaseModel | None, threshold: float,
-                 use_default_model: bool) -> None:
+                 use_default_model: bool, id_key: str) -> None:
         self.rules = list(rules)
         self.model = model
         self.threshold = threshold
         self.use_default_model = use_default_model
+        self.id_key = id_key
 
     def process(self, _: Any, summaries: list, accounts: list, osint: list, entities: list,
                 labels: list) -> Any:
@@ -47,7 +48,7 @@ class _Score(beam.DoFn):
             result = cases_from_summary(
                 combine_summaries(summaries), concat_batches(accounts), concat_batches(osint),
                 concat_batches(entities), concat_batches(labels), self.rules, self.model,
-                self.threshold, self.use_default_model,
+                self.threshold, self.use_default_model, self.id_key,
             )
         yield result
 
@@ -63,6 +64,7 @@ class DetectCases(beam.PTransform):
         threshold: float = DEFAULT_THRESHOLD,
         buckets: int = 16,
         use_default_model: bool = True,
+        id_key: str = "",
     ) -> None:
         super().__init__()
         if not 0 < threshold <= 1:
@@ -72,6 +74,7 @@ class DetectCases(beam.PTransform):
         self.threshold = threshold
         self.buckets = buckets
         self.use_default_model = use_default_model
+        self.id_key = id_key
 
     def expand(self, inputs: dict[str, beam.PCollection]) -> dict[str, beam.PCollection]:
         missing = [k for k in KINDS if k not in inputs]
@@ -93,7 +96,8 @@ class DetectCases(beam.PTransform):
             p
             | "Once" >> beam.Create([None])
             | "LinkNetworksAndScoreCases" >> beam.ParDo(
-                _Score(self.rules, self.model, self.threshold, self.use_default_model), **side
+                _Score(self.rules, self.model, self.threshold, self.use_default_model, self.id_key),
+                **side,
             )
         )
         cases = scored | "Cases" >> beam.FlatMap(lambda result: result[0])

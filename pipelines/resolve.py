@@ -113,7 +113,8 @@ def _entities_and_stats(
     )
     edge_table = pa.Table.from_batches(edges, schema=EDGE_SCHEMA)
     entities, cluster_stats = clusters(
-        parties, edge_table, settings.strong_identifiers, settings.business_strong_identifiers
+        parties, edge_table, settings.strong_identifiers, settings.business_strong_identifiers,
+        settings.id_key,
     )
     stats = resolution_stats(
         parties.num_rows, int(sum(pair_totals)), blocking, weights, cluster_stats, settings

@@ -17,6 +17,8 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from fiu.detect.model import CaseModel
+from fiu.ids import run_key
+from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.config import RunConfig, fixed_time, run_id
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
 from fiu.errors import FiuError, InputError, UsageError
@@ -48,7 +50,6 @@ AUDIT_LOG = "audit.jsonl"
 # Short names for Beam runners; any other name or dotted path goes to Beam as given.
 RUNNERS = {
     "direct": "DirectRunner",
-    "dask": "apache_beam.runners.dask.dask_runner.DaskRunner",
     "flink": "FlinkRunner",
     "spark": "SparkRunner",
     "dataflow": "DataflowRunner",
@@ -72,10 +73,11 @@ def build(
     findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
     records = checked["accepted"] | "Normalise" >> Normalise()
     tables = _by_kind(records)
-    resolved = records | "ResolveEntities" >> ResolveEntities()
+    id_key = run_key(f.sha256 for f in files)
+    resolved = records | "ResolveEntities" >> ResolveEntities(replace(DEFAULT_SETTINGS, id_key=id_key))
     model = CaseModel.load(cfg.model_path) if cfg.model_path else None
     detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
-        model=model, threshold=cfg.threshold
+        model=model, threshold=cfg.threshold, id_key=id_key
     )
     cases = {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
     stamp = _run_stamp(tables, run)

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..ids import opaque_id
 from .features import (
     ACCOUNT_PARTY_FEATURES,
     ENTITY_FEATURES,
@@ -273,8 +273,9 @@ def network_labels(c: Candidates, labels: pa.Table | None) -> pd.Series:
 # --- cases ------------------------------------------------------------------------------
 
 
-def _case_id(refs: list[str]) -> str:
-    return "case-" + hashlib.sha256(min(refs).encode("utf-8")).hexdigest()[:12]
+def _case_id(refs: list[str], id_key: str = "") -> str:
+    """`case-` + 12 hex digits of the keyed hash of the case's smallest ref (`fiu.ids`)."""
+    return opaque_id("case", min(refs), id_key)
 
 
 def _uniq(values: Iterable[Any]) -> list[Any]:
@@ -337,6 +338,7 @@ def score_cases(
     rules: Sequence[Rule],
     model: CaseModel | None,
     threshold: float = DEFAULT_THRESHOLD,
+    id_key: str = "",
 ) -> list[dict[str, Any]]:
     """Case dicts (architecture §4) of the candidate networks scoring ≥ `threshold`.
 
@@ -389,7 +391,7 @@ def score_cases(
             model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
                           "reasons": reasons.get(net, [])}
         cases.append({
-            "case_id": _case_id(refs),
+            "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
             "typologies": _typologies(X.loc[net]),
             "refs": refs,
@@ -412,6 +414,7 @@ def cases_from_summary(
     model: CaseModel | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     use_default_model: bool = True,
+    id_key: str = "",
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Everything after the per-account transaction summary: the global half of detection."""
     if not 0 < threshold <= 1:
@@ -436,7 +439,7 @@ def cases_from_summary(
             f"{int(counts.get(1, 0))} labelled-1 and {int(counts.get(0, 0))} labelled-0 candidate "
             f"networks (need {MIN_FIT_PER_CLASS} of each); scored with {kept}"
         )
-    cases = score_cases(c, rules, model, threshold)
+    cases = score_cases(c, rules, model, threshold, id_key)
     level_counts = {lv: sum(1 for h in c.hits if h.level == lv) for lv in ("account", "entity", "network")}
     typ_counts: dict[str, int] = {}
     for case in cases:
@@ -481,6 +484,7 @@ def detect_cases(
     model: CaseModel | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     use_default_model: bool = True,
+    id_key: str = "",
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Cases and stats in one process (the Beam `DetectCases` gives the same).
 
@@ -489,7 +493,7 @@ def detect_cases(
     """
     summary = summarise_transactions(transactions)
     return cases_from_summary(summary, accounts, osint, entities, labels, rules, model,
-                              threshold, use_default_model)
+                              threshold, use_default_model, id_key)
 
 
 def candidates_for(tables: dict[str, pa.Table], entities: pa.Table | None = None,

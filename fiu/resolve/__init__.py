@@ -111,7 +111,8 @@ def resolve_entities(
     weights = MatchWeights(settings).fit(level_matrix(pairs, settings))
     edges = match_edges(pairs, weights)
     entities, cluster_stats = clusters(
-        parties, edges, settings.strong_identifiers, settings.business_strong_identifiers
+        parties, edges, settings.strong_identifiers, settings.business_strong_identifiers,
+        settings.id_key,
     )
     stats = resolution_stats(
         parties.num_rows, pairs.num_rows, blocking, weights, cluster_stats, settings

@@ -3,7 +3,6 @@ strong identifier, named by a stable hash of their smallest member ref.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Sequence
 
 import numpy as np
@@ -13,6 +12,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..contract import REF
+from ..ids import opaque_id
 from .compare import BUSINESS_PAIR, LEFT_REF, RIGHT_REF
 from .parties import BUSINESS, UNKNOWN
 from .weights import MatchWeights
@@ -29,13 +29,14 @@ EDGE_SCHEMA = pa.schema(
 ENTITY_SCHEMA = pa.schema([pa.field(REF, pa.string()), pa.field(ENTITY_ID, pa.string())])
 
 
-def entity_id(smallest_ref: str) -> str:
-    """`ent-` + 12 hex of sha256 of the entity's smallest member ref.
+def entity_id(smallest_ref: str, key: str = "") -> str:
+    """`ent-` + 12 hex digits of the keyed hash of the entity's smallest member ref
+    (`fiu.ids.opaque_id`).
 
     >>> entity_id("account:bank-a:A1")
     'ent-5f0f6df77fcf'
     """
-    return "ent-" + hashlib.sha256(smallest_ref.encode("utf-8")).hexdigest()[:12]
+    return opaque_id("ent", smallest_ref, key)
 
 
 def match_edges(
@@ -116,6 +117,7 @@ def clusters(
     edges: pa.Table | pa.RecordBatch,
     strong_identifiers: Sequence[str] = ("date_of_birth", "party_type"),
     business_strong_identifiers: Sequence[str] = (),
+    id_key: str = "",
 ) -> tuple[pa.Table, dict[str, int]]:
     """`(ref, entity_id)` for every party (sorted by ref) and cluster counts.
 
@@ -189,7 +191,7 @@ def clusters(
     # Refs are sorted, so the smallest member of a cluster is its lowest index.
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     smallest = refs_sorted.take(pa.array(first, pa.int64())).to_pylist()
-    ids = pa.array([entity_id(r) for r in smallest], pa.string())
+    ids = pa.array([entity_id(r, id_key) for r in smallest], pa.string())
     entity_ids = ids.take(pa.array(inverse.ravel(), pa.int64()))
     sizes = np.bincount(inverse.ravel(), minlength=len(first))
     table = pa.table({REF: refs_sorted, ENTITY_ID: entity_ids}, schema=ENTITY_SCHEMA)

@@ -63,6 +63,8 @@ class MatchSettings:
     blocking_keys: tuple[str, ...] = BLOCKING_KEYS
     # Beam shuffles `(bucket, batch)`; blocks live whole inside one bucket.
     buckets: int = 64
+    # Key of the entity ids (`fiu.ids`); the run sets it from its inputs.
+    id_key: str = ""
     # A block bigger than this (a call-centre phone, "john smith") is not compared
     # pairwise; its members still meet through their other keys.
     max_block_size: int = 200

@@ -24,7 +24,8 @@ def test_entity_id_is_hash_of_smallest_member():
     parties = people(("osint:b", "person", None), ("osint:a", "person", None),
                      ("osint:c", "person", None))
     table, stats = clusters(parties, edges(("osint:a", "osint:b", 5.0)))
-    expected = "ent-" + hashlib.sha256(b"osint:a").hexdigest()[:12]
+    expected = entity_id("osint:a")
+    assert expected == "ent-" + hashlib.sha256(b"osint:a").hexdigest()[:12]
     assert table.to_pylist() == [
         {"ref": "osint:a", "entity_id": expected},
         {"ref": "osint:b", "entity_id": expected},
@@ -48,3 +49,12 @@ def test_unknown_type_may_not_join_a_person_and_a_business():
     table, _ = clusters(parties, edges(("a:1", "o:2", 3.0), ("a:3", "o:2", 4.0)))
     ids = dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
     assert ids["a:3"] == ids["o:2"] != ids["a:1"]
+
+
+def test_keyed_entity_ids_cannot_be_recomputed_from_a_ref_alone():
+    parties = people(("account:bank-b:BB-6211178", "person", None))
+    plain, _ = clusters(parties, edges())
+    keyed, _ = clusters(parties, edges(), id_key="run-key")
+    again, _ = clusters(parties, edges(), id_key="run-key")
+    assert keyed.column("entity_id").to_pylist() == again.column("entity_id").to_pylist()
+    assert keyed.column("entity_id").to_pylist() != plain.column("entity_id").to_pylist()
