@@ -25,6 +25,7 @@ from fiu.packages.partners import Partner
 
 KEY_TERM = "HUMAN TRAFFICKING FIN-2020-A008"
 POTENTIAL_VICTIM = "potential_victim"
+ONLINE_AD = "online_ad"
 DRAFT = "draft"
 WITHHELD = "[withheld]"
 _FI = "financial_institution"
@@ -49,12 +50,18 @@ def case_regions(case: dict) -> list[str]:
 
 
 def victim_refs(case: dict) -> set[str]:
-    return {
+    """Refs that identify a potential victim: every record of an entity detection calls
+    one, and every online ad whatever entity it was resolved into. The person an ad
+    advertises is a potential victim (CONTRACT §4); an ad merged into its controller's
+    entity through a shared contact must not carry that person's name out."""
+    by_role = {
         ref
         for subject in case.get("subjects", [])
         if subject.get("role") == POTENTIAL_VICTIM
         for ref in subject["refs"]
     }
+    ads = {r["ref"] for r in case.get("records", []) if r.get("source") == ONLINE_AD}
+    return by_role | ads
 
 
 def visible(recipient: Partner, ref: str, victims: set[str]) -> bool:

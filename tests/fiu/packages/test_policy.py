@@ -125,3 +125,15 @@ def test_tlp_override_from_partners_file():
     partner = Partner("bank-a", "financial_institution", "A", tlp="TLP:RED")
     assert view_for(partner, leaky_case())["tlp"] == "TLP:RED"
     assert "TLP:RED" in package_files(leaky_case(), partner, STAMP)["brief.html"]
+
+
+@pytest.mark.parametrize("recipient", [BANK_A, BANK_B, LE_TX, LE_FED])
+def test_an_ad_resolved_into_its_controllers_entity_still_never_shows(recipient):
+    case = leaky_case()
+    controller = next(s for s in case["subjects"] if s["names"] == ["Li Wei"])
+    controller["refs"].append("osint:AD9")
+    case["refs"].append("osint:AD9")
+    case["records"].append({"ref": "osint:AD9", "kind": "osint", "source": "online_ad",
+                            "name": "Lexi", "region": "TX", "text": "Sweet and young Lexi"})
+    text = "".join(package_files(case, recipient, STAMP).values())
+    assert "AD9" not in text and "Lexi" not in text
