@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..buckets import bucket_of
 from ..ids import opaque_id
 from .features import (
     ACCOUNT_PARTY_FEATURES,
@@ -536,23 +537,13 @@ def train(tables: dict[str, pa.Table], entities: pa.Table | None = None,
 
 
 def account_buckets(transactions: pa.Table | pa.RecordBatch, buckets: int) -> np.ndarray:
-    """Bucket of every transaction: `zlib.crc32(account ref) % buckets`, stable everywhere."""
-    import zlib
-
+    """Bucket of every transaction: the stable bucket (`fiu.buckets`) of its account ref."""
     import pyarrow.compute as pc
 
     refs = pc.binary_join_element_wise(
         "account", transactions.column("partner_id"), transactions.column("account_id"), ":"
     )
-    if isinstance(refs, pa.ChunkedArray):
-        refs = refs.combine_chunks() if refs.num_chunks else pa.array([], pa.string())
-    encoded = pc.dictionary_encode(refs)
-    # One crc32 per distinct account, not per row.
-    per_ref = np.array(
-        [zlib.crc32(r.encode("utf-8")) % buckets for r in encoded.dictionary.to_pylist()],
-        dtype=np.int64,
-    )
-    return per_ref[encoded.indices.to_numpy(zero_copy_only=False)]
+    return bucket_of(refs, buckets)
 
 
 def split_by_account_bucket(

@@ -10,7 +10,6 @@ its pairs; bigger blocks are skipped and counted.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -19,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..buckets import bucket_of
 from ..contract import REF
 from .parties import BUSINESS, PERSON
 from .settings import MatchSettings
@@ -176,22 +176,6 @@ def _ranges(lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     ends = np.cumsum(lengths)
     return np.arange(ends[-1]) - np.repeat(ends - lengths, lengths)
-
-
-def bucket_of(keys: pa.Array | pa.ChunkedArray, buckets: int) -> np.ndarray:
-    """`zlib.crc32(key) % buckets` per key: stable across processes, unlike `hash()`.
-
-    >>> bucket_of(pa.array(["t:+15125550100"]), 64).tolist()
-    [19]
-    """
-    if isinstance(keys, pa.ChunkedArray):
-        keys = keys.combine_chunks() if keys.num_chunks else pa.array([], pa.string())
-    encoded = pc.dictionary_encode(keys)
-    per_key = np.array(
-        [zlib.crc32(k.encode("utf-8")) % buckets for k in encoded.dictionary.to_pylist()],
-        dtype=np.int64,
-    )
-    return per_key[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def block_rows(parties: pa.RecordBatch, settings: MatchSettings) -> pa.RecordBatch:

@@ -6,11 +6,11 @@ then row) come back as a small list that filters the full batches.
 """
 from __future__ import annotations
 
-import zlib
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fiu.buckets import bucket_of
 from fiu.contract import FILE, ROW, column_names
 
 DUPLICATE = "expect_compound_columns_to_be_unique"
@@ -26,17 +26,11 @@ def key_table(batch: pa.RecordBatch, key: tuple[str, ...]) -> pa.Table:
     return table.filter(pc.is_valid(table.column("key")))
 
 
-def bucket_of(key: str, buckets: int) -> int:
-    """Stable across processes (never built-in `hash`, which is salted per process)."""
-    return zlib.crc32(key.encode("utf-8")) % buckets
-
-
 def split_by_bucket(keys: pa.Table, buckets: int) -> list[tuple[int, pa.Table]]:
     """The key table cut into one piece per bucket, for a keyed shuffle."""
     if keys.num_rows == 0:
         return []
-    # crc32 per key: pyarrow has no stable string hash kernel; keys are short.
-    ids = pa.array([zlib.crc32(k.encode("utf-8")) % buckets for k in keys.column("key").to_pylist()])
+    ids = pa.array(bucket_of(keys.column("key"), buckets))
     keyed = keys.append_column("bucket", ids)
     return [
         (int(b), keyed.filter(pc.equal(ids, b)).drop_columns(["bucket"]))

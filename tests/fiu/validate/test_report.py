@@ -1,4 +1,3 @@
-import pyarrow as pa
 
 from fiu.validate.accounts import account_keys, known_keys, merge_unknown, unknown_accounts
 from fiu.validate.report import findings_of, validation_section
