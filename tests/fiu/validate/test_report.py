@@ -1,4 +1,3 @@
-
 from fiu.validate.accounts import account_keys, known_keys, merge_unknown, unknown_accounts
 from fiu.validate.report import findings_of, validation_section
 from fiu.validate.suites import load_suites
