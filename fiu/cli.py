@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from fiu.errors import FiuError
+from fiu.io.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROWS_PER_FILE
 
 DEFAULT_SEED = 7
 
@@ -36,6 +37,8 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         threshold=args.threshold,
         runner=args.runner,
         skip_bad_files=args.skip_bad_files,
+        max_field_chars=args.max_field_chars,
+        max_rows_per_file=args.max_rows_per_file,
     )
     run(config, beam_args)
     return 0
@@ -150,6 +153,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--runner", default="DirectRunner", help="Beam runner (further Beam options pass through)")
     run.add_argument("--skip-bad-files", action="store_true",
                      help="record unreadable files in the manifest and go on, instead of stopping")
+    run.add_argument("--max-field-chars", type=int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
+                     help="a row with a longer field is quarantined (default: %(default)s)")
+    run.add_argument("--max-rows-per-file", type=int, default=DEFAULT_MAX_ROWS_PER_FILE, metavar="N",
+                     help="a file with more rows is a bad file, exit 2 (default: %(default)s)")
 
     ev = commands.add_parser("evaluate", help="score a run against a ground truth")
     ev.add_argument("out_dir")

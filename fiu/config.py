@@ -10,11 +10,13 @@ from pathlib import Path
 
 from fiu.errors import UsageError
 from fiu.io.inputs import InputFile
+from fiu.io.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROWS_PER_FILE, Limits
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Where to read and write, who receives packages, and the scoring threshold."""
+    """Where to read and write, who receives packages, the scoring threshold, and the
+    limits on what one input file may hold."""
 
     input_dir: str
     out_dir: str
@@ -23,10 +25,16 @@ class RunConfig:
     threshold: float = 0.5
     runner: str = "DirectRunner"
     skip_bad_files: bool = False
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    max_rows_per_file: int = DEFAULT_MAX_ROWS_PER_FILE
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise UsageError(f"`--threshold` must be in (0, 1]; got {self.threshold}")
+        self.limits()  # a UsageError (exit 2) for a limit below 1
+
+    def limits(self) -> Limits:
+        return Limits(max_field_chars=self.max_field_chars, max_rows_per_file=self.max_rows_per_file)
 
     def partners_file(self) -> Path:
         """`--partners`, else `partners.yaml` in the input folder."""
@@ -44,6 +52,9 @@ def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
     material = {
         "inputs": [(f.name, f.sha256) for f in files],
         "threshold": config.threshold,
+        # Limits decide which rows are quarantined; the defaults leave ids as they were.
+        **({"limits": [config.max_field_chars, config.max_rows_per_file]}
+           if config.limits() != Limits() else {}),
         "model": config.model_path and Path(config.model_path).name,
         "versions": versions,
     }

@@ -43,6 +43,46 @@ def versions() -> dict[str, str]:
     return found
 
 
+# The installed fiu code: the library and the subpackages setup.py maps into it.
+CODE_PACKAGES = ("fiu", "fiu.pipelines", "fiu.rules", "fiu.expectations")
+CODE_SUFFIXES = (".py", ".yaml", ".json")
+
+
+def code_files() -> list[tuple[str, object]]:
+    """(path as `fiu/…`, file) for every .py/.yaml/.json file of the installed fiu
+    package and its pipelines/rules/expectations subpackages, in sorted path order.
+    The subpackages live outside `fiu/` in a checkout, so each is walked on its own
+    and named by its package path."""
+    found: dict[str, object] = {}
+    for package in CODE_PACKAGES:
+        root = package_files(package)
+        prefix = package.replace(".", "/")
+        for item, parts in _walk_code(root, ()):
+            found.setdefault("/".join((prefix, *parts)), item)
+    return sorted(found.items())
+
+
+def _walk_code(folder, parts: tuple[str, ...]):
+    for item in folder.iterdir():
+        if item.is_dir():
+            if item.name != "__pycache__" and not item.name.startswith("."):
+                yield from _walk_code(item, (*parts, item.name))
+        elif item.name.endswith(CODE_SUFFIXES):
+            yield item, (*parts, item.name)
+
+
+def code_sha256() -> str:
+    """sha256 over the installed fiu code: for each file of `code_files()` in order,
+    its path, a NUL, its length, a NUL and its bytes, so that no two different trees
+    give the same stream."""
+    digest = hashlib.sha256()
+    for name, item in code_files():
+        data = item.read_bytes()
+        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0")
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def rules_version() -> str:
     """A content hash over every rule file, in path order."""
     digest = hashlib.sha256()
@@ -119,6 +159,7 @@ def build_manifest(
         | {"total": {"wall_seconds": round(timings.get("total", 0.0), 3)}},
         "versions": {
             "code": versions(),
+            "code_sha256": code_sha256(),
             "rules": rules_version(),
             "expectation_suites": {kind: suite_version(s) for kind, s in sorted(suites.items())},
             "model": detection.get("model", {}).get("version") if isinstance(detection.get("model"), dict) else detection.get("model_version"),

@@ -5,6 +5,7 @@ import apache_beam as beam
 
 from fiu.io.inputs import InputFile
 from fiu.errors import InputError
+from fiu.io.limits import DEFAULT_LIMITS, Limits
 from fiu.io.readers import read_file
 
 from .stages import progress, timed
@@ -18,13 +19,14 @@ BAD_FILES = "bad_files"
 class ReadFile(beam.DoFn):
     """One file → its raw batches; rows that are not records go to quarantine."""
 
-    def __init__(self, skip_bad_files: bool = False) -> None:
+    def __init__(self, skip_bad_files: bool = False, limits: Limits = DEFAULT_LIMITS) -> None:
         self.skip_bad_files = skip_bad_files
+        self.limits = limits
 
     def process(self, source: InputFile):
         try:
             with timed("ReadInputs"):
-                result = read_file(source)
+                result = read_file(source, limits=self.limits)
         except InputError as err:
             if not self.skip_bad_files:
                 raise
@@ -46,16 +48,19 @@ class ReadInputs(beam.PTransform):
     """Every input file read in parallel, one file an element; returns
     `{MAIN: (kind, batch), QUARANTINED, COUNTS, BAD_FILES}`."""
 
-    def __init__(self, files: list[InputFile], skip_bad_files: bool = False) -> None:
+    def __init__(
+        self, files: list[InputFile], skip_bad_files: bool = False, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
         super().__init__()
         self.files = files
         self.skip_bad_files = skip_bad_files
+        self.limits = limits
 
     def expand(self, pbegin):
         return (
             pbegin
             | "ListFiles" >> beam.Create(self.files)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFile" >> beam.ParDo(ReadFile(self.skip_bad_files))
+            | "ReadFile" >> beam.ParDo(ReadFile(self.skip_bad_files, self.limits))
             | "SplitOutputs" >> SplitTags(MAIN, QUARANTINED, COUNTS, BAD_FILES)
         )

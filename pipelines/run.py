@@ -67,7 +67,7 @@ def build(
     run: str,
 ) -> None:
     out = cfg.out_dir
-    read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files)
+    read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files, cfg.limits())
     checked = read[MAIN] | "ValidateRows" >> ValidateRows(suites)
     quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
     findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
@@ -188,6 +188,9 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     """Run the pipeline; returns the manifest it wrote."""
     started = _now()
     clock = time.perf_counter()
+    # Absolute folders: workers may run elsewhere, and the report writer needs them.
+    cfg = replace(cfg, input_dir=str(Path(cfg.input_dir).resolve()),
+                  out_dir=str(Path(cfg.out_dir).resolve()))
     files, skipped = _readable(list_inputs(cfg.input_dir), cfg.skip_bad_files)
     partners = load_partners(cfg.partners_file())
     suites = load_suites()

@@ -69,3 +69,16 @@ def test_out_folder_with_released_packages_is_refused(tmp_path, capsys):
     assert main(["run", str(tmp_path), "--out", str(out)]) == 2
     assert "released packages" in capsys.readouterr().err
     assert (out / "audit.jsonl").exists() and (out / "packages").exists()
+
+
+def test_run_with_relative_folders(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    write_csv(tmp_path / "in" / "transactions_a.csv", [txn()])
+    (tmp_path / "in" / "partners.yaml").write_text("partners:\n  - {id: bank-a, kind: financial_institution}\n")
+    assert main(["run", "in", "--out", "out"]) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["transactions"]["accepted"] == 1
+    assert (tmp_path / "out" / "validation").is_dir()

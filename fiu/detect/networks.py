@@ -114,7 +114,13 @@ def _link_units(recs: pd.DataFrame) -> pd.Series:
     - a record without any contact (a review, a news item) resolved into an entity none
       of whose contact-bearing records is in its region stands alone: two businesses of
       one name in two cities are not one business. `_same_name` may tie it to the
-      business of that name in its own region.
+      business of that name in its own region;
+    - a business entity whose records lie in several regions is split into one party per
+      region (records without a region stand alone): a storefront is in one place, so
+      "Lucky Massage" in New York and "Lucky Massage" in Texas are two businesses that
+      the resolver joined by name. Joined, they tie two unrelated operations into one
+      network; split, each still links to its owner and to the other businesses of that
+      owner through `related_names`, phones and money.
     """
     own = recs["ref"].map(lambda r: stable_id("ent-", [r]))
     ent = recs["resolved_entity_id"]
@@ -132,7 +138,35 @@ def _link_units(recs: pd.DataFrame) -> pd.Series:
         [(e, r) in anchor_pairs for e, r in zip(ent, recs["region"])], index=recs.index
     )
     stray = ~contact & recs["region"].notna() & has_anchor & ~in_anchor_region & ~ad
-    return ent.where(~(split | stray), own)
+    units = ent.where(~(split | stray), own)
+    return _split_business_by_region(recs, ent, units, own)
+
+
+def _split_business_by_region(
+    recs: pd.DataFrame, ent: pd.Series, units: pd.Series, own: pd.Series
+) -> pd.Series:
+    """`units`, with each business entity spanning several regions split per region.
+
+    A business record is a business account or osint record, or a review (reviews are
+    about businesses). A split part is named after its smallest ref; a business record
+    without a region in such an entity stands alone.
+    """
+    business = (recs["is_business"].fillna(False).astype(bool) | (recs["source"] == "review")) & (
+        units == ent
+    )
+    if not business.any():
+        return units
+    regions = recs.loc[business, "region"].groupby(ent[business]).nunique()
+    multi = business & ent.map(regions).fillna(0).gt(1)
+    if not multi.any():
+        return units
+    part = pd.DataFrame({"e": ent[multi], "region": recs.loc[multi, "region"], "ref": recs.loc[multi, "ref"]})
+    placed = part["region"].notna()
+    first = part[placed].groupby(["e", "region"])["ref"].transform("min")
+    out = units.copy()
+    out.loc[first.index] = first.map(lambda r: stable_id("ent-", [r]))
+    out.loc[part.index[~placed]] = own[part.index[~placed]]
+    return out
 
 
 def hub_identifiers(records: pd.DataFrame, max_entities: int) -> frozenset[str]:

@@ -5,6 +5,11 @@ file the fast path cannot read row-exactly (a CSV row with the wrong number of f
 a JSON line that is not an object, mixed JSON types) is read again by the exact path,
 which knows every row's number, so a broken row is quarantined by number instead of
 failing the file. Only a file that is unreadable as a whole raises `InputError`.
+
+`Limits` (fiu/io/limits.py) bound what one file may hold: a row with a field longer
+than `max_field_chars` is quarantined (vectorised check, after the read), a file with
+more than `max_rows_per_file` rows is an `InputError`, found as early as each format
+allows (Parquet from its metadata, CSV batch by batch).
 """
 from __future__ import annotations
 
@@ -12,10 +17,13 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -25,6 +33,15 @@ import pyarrow.parquet as pq
 from fiu.contract import FILE, ROW, column_names, list_columns, raw_schema, required_columns
 from fiu.errors import InputError
 from fiu.io.inputs import InputFile
+from fiu.io.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_row_count,
+    failure,
+    field_lengths,
+    over_long,
+    shorten,
+)
 
 BATCH_ROWS = 65_536
 LIST_SEPARATOR = ";"
@@ -41,21 +58,70 @@ class ReadResult:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def read_file(source: InputFile, batch_rows: int = BATCH_ROWS) -> ReadResult:
-    """All raw batches of one file, with its broken rows."""
+def read_file(
+    source: InputFile, batch_rows: int = BATCH_ROWS, limits: Limits = DEFAULT_LIMITS
+) -> ReadResult:
+    """All raw batches of one file, with its broken rows (including rows with a field
+    over `limits.max_field_chars`)."""
     path = Path(source.path)
     try:
         if source.format == "csv":
-            return _read_csv(source, path, batch_rows)
-        if source.format == "jsonl":
-            return _read_jsonl(source, path, batch_rows)
-        return _read_parquet(source, path, batch_rows)
+            result = _read_csv(source, path, batch_rows, limits)
+        elif source.format == "jsonl":
+            result = _read_jsonl(source, path, batch_rows)
+        else:
+            result = _read_parquet(source, path, batch_rows, limits)
     except InputError:
         raise
     except UnicodeDecodeError as err:
         raise InputError(source.name, f"not UTF-8: byte {err.start} cannot be decoded") from err
-    except (pa.ArrowInvalid, OSError, ValueError) as err:
+    except (pa.ArrowInvalid, OSError, ValueError, csv.Error) as err:
         raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
+    check_row_count(
+        source.name, sum(b.num_rows for b in result.batches) + len(result.broken), limits
+    )
+    return _quarantine_over_long(source, result, limits)
+
+
+def _quarantine_over_long(source: InputFile, result: ReadResult, limits: Limits) -> ReadResult:
+    """Move every row with a field over the limit from the batches to the broken rows,
+    one failure per over-long column; over-long values in quarantine lines are cut."""
+    names = column_names(source.kind)
+    batches = []
+    for batch in result.batches:
+        found = over_long(batch, names, limits)
+        if not found:
+            batches.append(batch)
+            continue
+        bad = np.zeros(batch.num_rows, dtype=bool)
+        for mask in found.values():
+            bad |= mask
+        picked = batch.filter(pa.array(bad))
+        lengths = {name: field_lengths(picked.column(name)) for name in found}
+        for i, record in enumerate(picked.to_pylist()):
+            failures = [
+                failure(name, int(lengths[name][i]), limits)
+                for name in sorted(found)
+                if lengths[name][i] > limits.max_field_chars
+            ]
+            raw = {
+                name: shorten(record[name]) if name in found else record[name] for name in names
+            }
+            result.broken.append(
+                {"file": record[FILE], "row": record[ROW], "raw": raw, "failures": failures}
+            )
+        kept = batch.filter(pa.array(~bad))
+        if kept.num_rows:
+            batches.append(kept)
+    result.batches = batches
+    for line in result.broken:
+        raw = line["raw"]
+        if isinstance(raw, dict):
+            line["raw"] = {
+                k: shorten(v) if isinstance(v, str) and len(v) > limits.max_field_chars else v
+                for k, v in raw.items()
+            }
+    return result
 
 
 def check_header(source: InputFile) -> None:
@@ -75,7 +141,7 @@ def check_header(source: InputFile) -> None:
             return
     except UnicodeDecodeError as err:
         raise InputError(source.name, f"not UTF-8: byte {err.start} cannot be decoded") from err
-    except (pa.ArrowInvalid, OSError) as err:
+    except (pa.ArrowInvalid, OSError, csv.Error) as err:
         raise InputError(source.name, f"cannot read {source.format} file: {err}") from err
     missing = [c for c in required_columns(source.kind) if c not in names]
     if missing:
@@ -219,7 +285,7 @@ def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
 # --- CSV -------------------------------------------------------------------------------
 
 
-def _read_csv(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
+def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) -> ReadResult:
     _check_text(source, path.read_bytes())
     shape_errors: list[str] = []
 
@@ -246,14 +312,15 @@ def _read_csv(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
         table = pa.Table.from_batches([batch])
         rows = _row_numbers(start, table.num_rows)
         start += table.num_rows
+        check_row_count(source.name, start - 1, limits)
         result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
     if shape_errors:
-        return _read_csv_exact(source, path, header, batch_rows)
+        return _read_csv_exact(source, path, header, batch_rows, limits)
     return result
 
 
 def _csv_header(source: InputFile, path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle, _unbounded_csv_fields():
         header = next(csv.reader(handle), None)
     if not header:
         raise InputError(source.name, "empty file: no header row")
@@ -263,17 +330,35 @@ def _csv_header(source: InputFile, path: Path) -> list[str]:
     return header
 
 
+@contextmanager
+def _unbounded_csv_fields():
+    """Python's csv module refuses a field over 131,072 characters with `csv.Error`;
+    the length limit is ours to apply (a row, not the file), so lift it while reading.
+    The file is in memory already (`_check_text`), so this costs nothing more."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(_CSV_FIELD_MAX)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+_CSV_FIELD_MAX = min(sys.maxsize, 2**63 - 1)
+
+
 def _read_csv_exact(
-    source: InputFile, path: Path, header: list[str], batch_rows: int
+    source: InputFile, path: Path, header: list[str], batch_rows: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReadResult:
     """Python's csv module, row by row: only for files with malformed rows."""
     result = ReadResult(ignored_columns=_ignored(source.kind, header))
     values: dict[str, list[str | None]] = {name: [] for name in header}
     rows: list[int] = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle, _unbounded_csv_fields():
         reader = csv.reader(handle)
         next(reader)
         for number, record in enumerate(reader, start=1):
+            check_row_count(source.name, number, limits)
             if len(record) != len(header):
                 raw = dict(zip(header, record))
                 reason = f"{len(record)} fields where the header has {len(header)}"
@@ -389,8 +474,9 @@ def _scalar_text(value: object) -> str:
 # --- Parquet ---------------------------------------------------------------------------
 
 
-def _read_parquet(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
+def _read_parquet(source: InputFile, path: Path, batch_rows: int, limits: Limits) -> ReadResult:
     parquet = pq.ParquetFile(path)
+    check_row_count(source.name, parquet.metadata.num_rows, limits)
     header = parquet.schema_arrow.names
     result = ReadResult(ignored_columns=_ignored(source.kind, header))
     wanted = [name for name in column_names(source.kind) if name in header]

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fiu.detect.networks import LinkSettings, grow_networks
+from fiu.detect.networks import (
+    LinkSettings,
+    entity_edges,
+    grow_networks,
+    hub_identifiers,
+    party_records,
+)
 
 
 def edges(pairs):
@@ -30,3 +36,54 @@ def test_network_ids_are_stable():
     one = grow_networks(["a", "b"], e, {"a"}, LinkSettings())
     two = grow_networks(["b", "a"], e.iloc[::-1], {"a", "b"}, LinkSettings())
     assert one["network_id"].tolist() == two["network_id"].tolist()
+
+
+def _spa_records(entity_of):
+    """Two "Lucky Massage" storefronts (NY, TX) under different owners, each with its
+    phone in an ad; `entity_of` maps refs to the resolver's entity ids."""
+    import pyarrow as pa
+
+    from fiu.normalize.records import normalise
+
+    from .conftest import typed
+
+    def rec(rid, source, etype, name, region, **kw):
+        return {"record_id": rid, "source": source, "entity_type": etype, "name": name,
+                "region": region, "country": "US", "ref": f"osint:{rid}", **kw}
+
+    osint = [
+        rec("NY-REG", "business_registry", "business", "Lucky Massage", "NY",
+            phone="+12125550101", related_names=["Karen Castillo"]),
+        rec("NY-LIC", "license", "business", "Lucky Massage", "NY", related_names=["Karen Castillo"]),
+        rec("NY-REV", "review", "business", "Lucky Massage", "NY"),
+        rec("NY-AD", "online_ad", "person", "Angel", "NY", phone="+12125550101"),
+        rec("TX-REG", "business_registry", "business", "Lucky Massage", "TX",
+            phone="+17135550199", related_names=["Adriana Roberts"]),
+        rec("TX-LIC", "license", "business", "Lucky Massage", "TX", related_names=["Adriana Roberts"]),
+        rec("TX-AD", "online_ad", "person", "Roxy", "TX", phone="+17135550199"),
+    ]
+    refs = [r["ref"] for r in osint]
+    entities = pa.table({"ref": refs, "entity_id": [entity_of.get(r, "ent-" + r) for r in refs]})
+    return party_records(None, normalise("osint", typed("osint", osint)), entities)
+
+
+def test_one_business_name_in_two_regions_is_two_parties():
+    # The resolver joined both storefronts by name; detection must not.
+    lucky = {f"osint:{s}-{k}": "ent-lucky" for s in ("NY", "TX") for k in ("REG", "LIC", "REV")}
+    recs = _spa_records(lucky)
+    ent = recs.set_index("ref")["entity_id"]
+    assert ent["osint:NY-REG"] == ent["osint:NY-LIC"] == ent["osint:NY-REV"]
+    assert ent["osint:TX-REG"] == ent["osint:TX-LIC"]
+    assert ent["osint:NY-REG"] != ent["osint:TX-REG"]
+    settings = LinkSettings()
+    e = entity_edges(recs, pd.DataFrame(), hub_identifiers(recs, settings.max_identifier_entities),
+                     settings)
+    nets = grow_networks(sorted(set(ent)), e, {ent["osint:NY-REG"]}, settings)
+    reached = set(recs.loc[recs["entity_id"].isin(nets["entity_id"]), "ref"])
+    assert reached == {"osint:NY-REG", "osint:NY-LIC", "osint:NY-REV", "osint:NY-AD"}
+
+
+def test_one_business_in_one_region_stays_one_party():
+    same = {"osint:NY-REG": "ent-ny", "osint:NY-LIC": "ent-ny", "osint:NY-REV": "ent-ny"}
+    ent = _spa_records(same).set_index("ref")["entity_id"]
+    assert ent["osint:NY-REG"] == ent["osint:NY-LIC"] == ent["osint:NY-REV"] == "ent-ny"
