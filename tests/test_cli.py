@@ -82,3 +82,54 @@ def test_run_with_relative_folders(tmp_path, monkeypatch):
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["counts"]["transactions"]["accepted"] == 1
     assert (tmp_path / "out" / "validation").is_dir()
+
+
+PARTNERS = "partners:\n  - {id: bank-a, kind: financial_institution}\n"
+
+
+def test_a_field_over_max_field_chars_quarantines_the_row_not_the_file(tmp_path, capsys):
+    import json
+
+    write_csv(tmp_path / "transactions_a.csv",
+              [txn(txn_id="T1"), txn(txn_id="T2", memo="m" * 41), txn(txn_id="T3")])
+    (tmp_path / "partners.yaml").write_text(PARTNERS)
+    out = tmp_path.parent / "out-field-limit"
+    assert main(["run", str(tmp_path), "--out", str(out), "--max-field-chars", "40"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["transactions"] == {"read": 3, "accepted": 2, "quarantined": 1}
+    assert manifest["config"]["max_field_chars"] == 40
+    assert manifest["config"]["max_rows_per_file"] == 50_000_000
+    (line,) = [json.loads(x) for x in (out / "quarantine" / "transactions.jsonl").read_text().splitlines()]
+    assert line["row"] == 2 and line["failures"] == [{
+        "expectation": "field_within_length_limit", "column": "memo",
+        "value": "41 characters, over the limit of 40 (--max-field-chars)"}]
+
+
+def test_a_file_over_max_rows_per_file_exits_2_naming_file_and_limit(tmp_path, capsys):
+    write_csv(tmp_path / "transactions_a.csv", [txn(txn_id=f"T{i}") for i in range(3)])
+    (tmp_path / "partners.yaml").write_text(PARTNERS)
+    out = tmp_path.parent / "out-row-limit"
+    assert main(["run", str(tmp_path), "--out", str(out), "--max-rows-per-file", "2"]) == 2
+    assert "transactions_a.csv: more than 2 rows (the --max-rows-per-file limit)" in capsys.readouterr().err
+
+
+def test_with_skip_bad_files_a_file_over_the_row_limit_is_recorded_and_the_run_goes_on(tmp_path):
+    import json
+
+    write_csv(tmp_path / "transactions_a.csv", [txn(txn_id="T1")])
+    write_csv(tmp_path / "transactions_b.csv", [txn(txn_id=f"T{i}") for i in range(2, 5)])
+    (tmp_path / "partners.yaml").write_text(PARTNERS)
+    out = tmp_path.parent / "out-row-limit-skip"
+    code = main(["run", str(tmp_path), "--out", str(out), "--max-rows-per-file", "2", "--skip-bad-files"])
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    (skipped,) = manifest["skipped_files"]
+    assert skipped["file"] == "transactions_b.csv" and "more than 2 rows" in skipped["problem"]
+    assert manifest["counts"]["transactions"] == {"read": 1, "accepted": 1, "quarantined": 0}
+    assert len(manifest["versions"]["code_sha256"]) == 64
+
+
+@pytest.mark.parametrize("flag", ["--max-field-chars", "--max-rows-per-file"])
+def test_a_limit_below_one_exits_2(tmp_path, capsys, flag):
+    assert main(["run", str(tmp_path), "--out", str(tmp_path / "out"), flag, "0"]) == 2
+    assert flag in capsys.readouterr().err

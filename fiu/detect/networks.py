@@ -115,10 +115,11 @@ def _link_units(recs: pd.DataFrame) -> pd.Series:
       of whose contact-bearing records is in its region stands alone: two businesses of
       one name in two cities are not one business. `_same_name` may tie it to the
       business of that name in its own region;
-    - a business entity whose records lie in several regions is split into one party per
-      region (records without a region stand alone): a storefront is in one place, so
-      "Lucky Massage" in New York and "Lucky Massage" in Texas are two businesses that
-      the resolver joined by name. Joined, they tie two unrelated operations into one
+    - a business entity whose records lie in several places (region, and city where
+      known) is split into one party per place (records without a region stand alone):
+      a storefront is in one place, so "Lucky Massage" in New York and "Lucky Massage" in
+      Texas, or "Pearl Spa" in Dallas and "Pearl Spa" in McAllen, are two businesses the
+      resolver joined by name. Joined, they tie two unrelated operations into one
       network; split, each still links to its owner and to the other businesses of that
       owner through `related_names`, phones and money.
     """
@@ -145,27 +146,45 @@ def _link_units(recs: pd.DataFrame) -> pd.Series:
 def _split_business_by_region(
     recs: pd.DataFrame, ent: pd.Series, units: pd.Series, own: pd.Series
 ) -> pd.Series:
-    """`units`, with each business entity spanning several regions split per region.
+    """`units`, with each business entity spanning several places split per place.
 
     A business record is a business account or osint record, or a review (reviews are
-    about businesses). A split part is named after its smallest ref; a business record
-    without a region in such an entity stands alone.
+    about businesses). Its place is its region and folded city; a record with a region
+    but no city takes the one city the entity has in that region, if it has just one. A
+    split part is named after its smallest ref; a business record without a region in
+    such an entity stands alone.
     """
     business = (recs["is_business"].fillna(False).astype(bool) | (recs["source"] == "review")) & (
         units == ent
     )
     if not business.any():
         return units
-    regions = recs.loc[business, "region"].groupby(ent[business]).nunique()
-    multi = business & ent.map(regions).fillna(0).gt(1)
-    if not multi.any():
+    sub = pd.DataFrame({
+        "e": ent[business],
+        "region": recs.loc[business, "region"],
+        "city": [c.casefold().strip() or None if isinstance(c, str) else None
+                 for c in recs.loc[business, "city"]],
+        "ref": recs.loc[business, "ref"],
+    })
+    sub["region"] = [r if isinstance(r, str) and r else None for r in sub["region"]]
+    known = sub.dropna(subset=["region", "city"])
+    cities = known.groupby(["e", "region"])["city"].agg(lambda c: sorted(set(c)))
+    only = {k: v[0] for k, v in cities.items() if len(v) == 1}
+    fill = [only.get((e, r)) if c is None and r is not None else c
+            for e, r, c in zip(sub["e"], sub["region"], sub["city"])]
+    sub["place"] = [
+        None if r is None else f"{r}|{c or ''}"
+        for r, c in zip(sub["region"], fill)
+    ]
+    places = sub.groupby("e")["place"].nunique()
+    sub = sub[sub["e"].map(places) > 1]
+    if sub.empty:
         return units
-    part = pd.DataFrame({"e": ent[multi], "region": recs.loc[multi, "region"], "ref": recs.loc[multi, "ref"]})
-    placed = part["region"].notna()
-    first = part[placed].groupby(["e", "region"])["ref"].transform("min")
+    placed = sub["place"].notna()
+    first = sub[placed].groupby(["e", "place"])["ref"].transform("min")
     out = units.copy()
     out.loc[first.index] = first.map(lambda r: stable_id("ent-", [r]))
-    out.loc[part.index[~placed]] = own[part.index[~placed]]
+    out.loc[sub.index[~placed]] = own[sub.index[~placed]]
     return out
 
 

@@ -385,7 +385,13 @@ def _read_jsonl(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
     data = path.read_bytes()
     _check_text(source, data)  # wrong encoding or binary content: a file-level error
     _check_json_keys(source, data)
-    exact = b"\n\n" in data or data.startswith(b"\n") or b"\r" in data
+    # Only a file whose every line starts an object goes to pyarrow: pyarrow 25 crashes
+    # the process (SIGSEGV) on a first line `null`, and reads a later `null` line as a
+    # row of nulls instead of refusing it. Anything else takes the exact path.
+    exact = (
+        b"\n\n" in data or data.startswith(b"\n") or b"\r" in data
+        or _NOT_AN_OBJECT_LINE.search(data) is not None
+    )
     if not exact:
         # An explicit all-string schema: inference would turn "1964-06-14" into a
         # timestamp. A JSON number or other non-string value sends the file to the
@@ -403,6 +409,9 @@ def _read_jsonl(source: InputFile, path: Path, batch_rows: int) -> ReadResult:
     rows = _row_numbers(1, table.num_rows)
     result.batches = _batched(_conform(source.kind, table, source, rows), batch_rows)
     return result
+
+
+_NOT_AN_OBJECT_LINE = re.compile(rb"(?m)^[ \t]*[^{ \t\n]")
 
 
 def _read_jsonl_exact(source: InputFile, data: bytes, batch_rows: int) -> ReadResult:

@@ -53,7 +53,9 @@ def neutralise_cell(value: object) -> str:
 def identifiers_csv(package: dict) -> str:
     """What a bank screens its customers against: one identifier a line."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF line ends (RFC 4180): the writer then quotes any cell holding a CR or LF, so
+    # no planted line break can start a row with a formula in a spreadsheet.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["case_id", "entity_id", "type", "value"])
     rows = set()
     for subject in package["subjects"]:

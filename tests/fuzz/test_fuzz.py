@@ -2,9 +2,16 @@
 `python benchmarks/fuzz.py --examples 20000`. The properties are in `targets.py`."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from tests.fuzz.targets import TARGETS, condition_property, normaliser_property
+from tests.fuzz.targets import (
+    TARGETS,
+    condition_property,
+    normaliser_property,
+    package_property,
+    package_texts,
+)
 
 CI = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -28,14 +35,18 @@ def test_any_condition_text_compiles_or_raises_condition_error_and_runs_nothing(
 
 
 @settings(CI, max_examples=40)
-@given(TARGETS["packages"][0])
+@given(package_texts)
 def test_any_text_in_a_package_leaves_no_live_tag_and_no_formula_cell(texts):
     TARGETS["packages"][1](texts)
 
 
+def test_a_carriage_return_inside_a_cell_cannot_start_a_formula_row():
+    package_property(["Golden Lotus Spa\r=1+2"])
+
+
 def test_the_audit_hook_sees_what_the_condition_check_forbids():
     """The parser property would pass vacuously if the hook saw nothing: show it sees
-    an import made while armed."""
+    an import (its file opened, its code run) made while armed."""
     import importlib
 
     from tests.fuzz import targets
@@ -43,10 +54,10 @@ def test_the_audit_hook_sees_what_the_condition_check_forbids():
     targets._install_audit_hook()
     targets._AUDIT.seen, targets._AUDIT.armed = [], True
     try:
-        importlib.import_module("colorsys")
+        importlib.import_module("tests.fuzz.audit_probe")
     finally:
         targets._AUDIT.armed = False
-    assert "import" in targets._AUDIT.seen
+    assert {"open", "exec"} <= set(targets._AUDIT.seen)
 
 
 def test_known_hostile_conditions_are_refused_without_running():

@@ -87,3 +87,32 @@ def test_one_business_in_one_region_stays_one_party():
     same = {"osint:NY-REG": "ent-ny", "osint:NY-LIC": "ent-ny", "osint:NY-REV": "ent-ny"}
     ent = _spa_records(same).set_index("ref")["entity_id"]
     assert ent["osint:NY-REG"] == ent["osint:NY-LIC"] == ent["osint:NY-REV"] == "ent-ny"
+
+
+def test_reviews_of_a_namesake_in_another_city_are_not_the_business():
+    # Name-only reviews of a "Lucky Massage" in Buffalo, resolved into the Manhattan one.
+    import pyarrow as pa
+
+    from fiu.normalize.records import normalise
+
+    from .conftest import typed
+
+    osint = [
+        {"record_id": "REG", "source": "business_registry", "entity_type": "business",
+         "name": "Lucky Massage", "region": "NY", "city": "New York", "phone": "+12125550101",
+         "country": "US", "ref": "osint:REG"},
+        {"record_id": "REV1", "source": "review", "entity_type": "business", "name": "Lucky Massage",
+         "region": "NY", "city": "new york ", "country": "US", "ref": "osint:REV1"},
+        {"record_id": "REV2", "source": "review", "entity_type": "business", "name": "Lucky Massage",
+         "region": "NY", "city": "Buffalo", "country": "US", "ref": "osint:REV2"},
+        {"record_id": "REV3", "source": "review", "entity_type": "business", "name": "Lucky Massage",
+         "region": "NY", "country": "US", "ref": "osint:REV3"},
+    ]
+    refs = [r["ref"] for r in osint]
+    entities = pa.table({"ref": refs, "entity_id": ["ent-lucky"] * len(refs)})
+    recs = party_records(None, normalise("osint", typed("osint", osint)), entities)
+    ent = recs.set_index("ref")["entity_id"]
+    assert ent["osint:REG"] == ent["osint:REV1"]
+    assert ent["osint:REV2"] != ent["osint:REG"]
+    # No city: it cannot be placed between the two, so it stands alone.
+    assert ent["osint:REV3"] not in {ent["osint:REG"], ent["osint:REV2"]}

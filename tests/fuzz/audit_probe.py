@@ -1,0 +1,1 @@
+"""Imported once by a test to show the audit hook sees imports."""
