@@ -2,9 +2,11 @@
 
 Entities are linked by shared identifiers (phone, email, address key; never through a
 hub identifier that very many entities share), by registry and licence `related_names`
-(owner ↔ business), and by money moving between partner accounts. Networks grow only
-from suspicious seed entities, a few hops out, so that benign parts of the graph never
-form one giant component; connected components come from `scipy.sparse.csgraph`.
+(owner ↔ business), and by money moving between partner accounts; a business the
+resolver joined with a namesake in another place is split per place first. Networks
+grow only from suspicious seed entities, a few hops out, so that benign parts of the
+graph never form one giant component; connected components come from
+`scipy.sparse.csgraph`.
 """
 from __future__ import annotations
 
