@@ -16,18 +16,18 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from fiu.detect.model import CaseModel
-from fiu.ids import run_key
-from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.config import RunConfig, fixed_time, run_id
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
+from fiu.detect.model import CaseModel
 from fiu.errors import FiuError, InputError, UsageError
+from fiu.ids import run_key
 from fiu.io.inputs import InputFile, list_inputs
 from fiu.io.readers import check_header
 from fiu.io.writers import write_json
 from fiu.manifest import build_manifest, kind_counts, summary_table, versions
 from fiu.packages.assemble import RunStamp, latest_observation
 from fiu.packages.partners import Partner, load_partners
+from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.validate.report import validation_section
 from fiu.validate.suites import load_suites
 
@@ -47,13 +47,6 @@ from .validate import UNKNOWN_ACCOUNTS, ValidateRows
 STAGING = ".partial"
 PUBLISHED = ("quarantine", "entities.parquet", "cases.jsonl", "packages", "validation")
 AUDIT_LOG = "audit.jsonl"
-# Short names for Beam runners; any other name or dotted path goes to Beam as given.
-RUNNERS = {
-    "direct": "DirectRunner",
-    "flink": "FlinkRunner",
-    "spark": "SparkRunner",
-    "dataflow": "DataflowRunner",
-}
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
 OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
 
@@ -200,7 +193,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     prepare_out_dir(out)
     staging = out / STAGING
     progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
-    options = PipelineOptions(list(beam_args or []), runner=RUNNERS.get(cfg.runner.lower(), cfg.runner))
+    options = PipelineOptions(list(beam_args or []), runner=cfg.runner)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, run)
     try:
