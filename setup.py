@@ -49,7 +49,9 @@ setup(
         "followthemoney>=4.0",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100", "selenium>=4.20"],
+        # Beam's Dask runner: `fiu run --runner dask`.
+        "dask": ["dask[distributed]>=2024.12"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "selenium>=4.20", "dask[distributed]>=2024.12"],
         "bench": ["splink>=4.0"],
     },
     entry_points={"console_scripts": ["fiu=fiu.cli:main"]},

@@ -36,6 +36,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         model_path=args.model,
         threshold=args.threshold,
         runner=args.runner,
+        dask_address=args.dask_address,
         skip_bad_files=args.skip_bad_files,
         max_field_chars=args.max_field_chars,
         max_rows_per_file=args.max_rows_per_file,
@@ -150,7 +151,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--partners", help="partners.yaml (default: INPUT_DIR/partners.yaml)")
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
-    run.add_argument("--runner", default="DirectRunner", help="Beam runner (further Beam options pass through)")
+    run.add_argument("--runner", default="DirectRunner",
+                     help="Beam runner: DirectRunner, dask, FlinkRunner, SparkRunner, DataflowRunner … "
+                          "(further Beam options pass through; see docs/scaling.md)")
+    run.add_argument("--dask-address", metavar="HOST:PORT",
+                     help="with --runner dask: a dask.distributed scheduler (default: start a local cluster)")
     run.add_argument("--skip-bad-files", action="store_true",
                      help="record unreadable files in the manifest and go on, instead of stopping")
     run.add_argument("--max-field-chars", type=int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",

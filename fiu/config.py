@@ -24,6 +24,7 @@ class RunConfig:
     model_path: str | None = None
     threshold: float = 0.5
     runner: str = "DirectRunner"
+    dask_address: str | None = None
     skip_bad_files: bool = False
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     max_rows_per_file: int = DEFAULT_MAX_ROWS_PER_FILE
@@ -32,6 +33,8 @@ class RunConfig:
         if not 0.0 < self.threshold <= 1.0:
             raise UsageError(f"`--threshold` must be in (0, 1]; got {self.threshold}")
         self.limits()  # a UsageError (exit 2) for a limit below 1
+        if self.dask_address and self.runner != "dask":
+            raise UsageError("`--dask-address` goes with `--runner dask`")
 
     def limits(self) -> Limits:
         return Limits(max_field_chars=self.max_field_chars, max_rows_per_file=self.max_rows_per_file)

@@ -155,7 +155,9 @@ def build_manifest(
             for f in files
         ],
         "counts": counts,
-        "stages": {name: {"busy_seconds": round(timings.get(name, 0.0), 3)} for name in STAGES}
+        # Busy time per stage where the runner keeps Beam metrics (Beam's Dask runner
+        # keeps none: its manifest has the total only).
+        "stages": {name: {"busy_seconds": round(timings[name], 3)} for name in STAGES if name in timings}
         | {"total": {"wall_seconds": round(timings.get("total", 0.0), 3)}},
         "versions": {
             "code": versions(),

@@ -77,26 +77,19 @@ def build(
     packages = (cases, stamp) | "AssemblePackages" >> AssemblePackages(partners, out, cfg.threshold)
     counts = _counts(p, read[COUNTS], checked[COUNTS], quarantined)
     stamp_fields = stamp | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
-    written = [
-        resolved["entities"] | "WriteEntities" >> WriteEntities(out),
-        cases | "WriteCases" >> WriteCases(out),
-        *(
-            collection | f"Record_{name}" >> WriteRecord(out, name)
-            for name, collection in (
-                ("bad_files", read[BAD_FILES]),
-                ("findings", findings),
-                (UNKNOWN_ACCOUNTS, checked[UNKNOWN_ACCOUNTS]),
-                ("packages", packages),
-                ("resolution", resolved["stats"]),
-                ("detection", detected["stats"]),
-                ("stamp", stamp_fields),
-                ("counts", counts),
-            )
-        ),
-    ]
-    # One last step that depends on every write: runners that compute only the final
-    # step of a graph (Beam's Dask runner) then still run all of it.
-    _ = tuple(written) | "AllWritten" >> beam.Flatten() | "Done" >> beam.combiners.Count.Globally()
+    resolved["entities"] | "WriteEntities" >> WriteEntities(out)
+    cases | "WriteCases" >> WriteCases(out)
+    for name, collection in (
+        ("bad_files", read[BAD_FILES]),
+        ("findings", findings),
+        (UNKNOWN_ACCOUNTS, checked[UNKNOWN_ACCOUNTS]),
+        ("packages", packages),
+        ("resolution", resolved["stats"]),
+        ("detection", detected["stats"]),
+        ("stamp", stamp_fields),
+        ("counts", counts),
+    ):
+        collection | f"Record_{name}" >> WriteRecord(out, name)
 
 
 def _by_kind(records):
@@ -131,6 +124,19 @@ def _counts(p, read_counts, accepted_counts, quarantined):
         | "AllCounts" >> beam.Flatten()
         | "SumCounts" >> beam.CombinePerKey(sum)
     )
+
+
+def pipeline_options(cfg: RunConfig, beam_args: list[str] | None) -> PipelineOptions:
+    """Beam's options: the runner by name (`dask` is Beam's Dask runner as fixed in
+    `pipelines.dask`), and any Beam flags given after fiu's own."""
+    args = list(beam_args or [])
+    if cfg.runner == "dask":
+        from .dask import NAME
+
+        if cfg.dask_address:
+            args.append(f"--dask_client_address={cfg.dask_address}")
+        return PipelineOptions(args, runner=NAME)
+    return PipelineOptions(args, runner=cfg.runner)
 
 
 def prepare_out_dir(out_dir: Path) -> None:
@@ -193,7 +199,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     prepare_out_dir(out)
     staging = out / STAGING
     progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
-    options = PipelineOptions(list(beam_args or []), runner=cfg.runner)
+    options = pipeline_options(cfg, beam_args)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, run)
     try:

@@ -74,3 +74,21 @@ def validator():
     from fiu.validate.suites import load_suites
 
     return BatchValidator(load_suites())
+
+
+E2E_SEED, E2E_SCALE = 11, 0.3
+
+
+@pytest.fixture(scope="session")
+def e2e_world(tmp_path_factory):
+    """A small generated world run end to end on DirectRunner:
+    (folder with world/ and out/, truth file, manifest, evaluation)."""
+    from fiu.config import RunConfig
+    from fiu.evaluate import evaluate
+    from fiu.generate import generate_world
+    from fiu.pipelines.run import run
+
+    folder = tmp_path_factory.mktemp("e2e")
+    truth = generate_world(folder / "world", seed=E2E_SEED, scale=E2E_SCALE, truth_path=folder / "truth.json")
+    manifest = run(RunConfig(input_dir=str(folder / "world"), out_dir=str(folder / "out")))
+    return folder, Path(truth), manifest, evaluate(folder / "out", truth)

@@ -1,62 +1,45 @@
-"""The whole pipeline on a small generated world, on DirectRunner."""
+"""The whole pipeline on a small generated world, on DirectRunner (`e2e_world` in conftest)."""
 import json
-from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
-
-from fiu.config import RunConfig
-from fiu.evaluate import evaluate
-from fiu.generate import generate_world
-from fiu.pipelines.run import run
-
-SEED, SCALE = 11, 0.3
 
 
-@pytest.fixture(scope="session")
-def world(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e")
-    truth = generate_world(folder / "world", seed=SEED, scale=SCALE, truth_path=folder / "truth.json")
-    manifest = run(RunConfig(input_dir=str(folder / "world"), out_dir=str(folder / "out")))
-    return folder, Path(truth), manifest, evaluate(folder / "out", truth)
-
-
-def test_every_row_read_is_accepted_or_quarantined(world):
-    _, _, manifest, _ = world
+def test_every_row_read_is_accepted_or_quarantined(e2e_world):
+    _, _, manifest, _ = e2e_world
     for kind, counts in manifest["counts"].items():
         assert counts["read"] == counts["accepted"] + counts["quarantined"], kind
     assert manifest["counts"]["transactions"]["read"] > 0
     assert sum(f["rows"] for f in manifest["inputs"]) == sum(c["read"] for c in manifest["counts"].values())
 
 
-def test_every_injected_invalid_row_is_quarantined_and_no_valid_one(world):
-    _, _, _, report = world
+def test_every_injected_invalid_row_is_quarantined_and_no_valid_one(e2e_world):
+    _, _, _, report = e2e_world
     validation = report["validation"]
     assert validation["injected_invalid"] > 0
     assert validation["caught"] == validation["injected_invalid"]
     assert validation["valid_rows_quarantined"] == 0
 
 
-def test_every_accepted_account_and_osint_record_has_one_entity(world):
-    folder, _, manifest, _ = world
+def test_every_accepted_account_and_osint_record_has_one_entity(e2e_world):
+    folder, _, manifest, _ = e2e_world
     entities = pq.read_table(folder / "out" / "entities.parquet").to_pydict()
     assert len(entities["ref"]) == len(set(entities["ref"]))
     assert len(entities["ref"]) == manifest["counts"]["accounts"]["accepted"] + manifest["counts"]["osint"]["accepted"]
 
 
-def test_planted_networks_are_found(world):
-    _, _, _, report = world
+def test_planted_networks_are_found(e2e_world):
+    _, _, _, report = e2e_world
     assert report["networks"]["recall"] >= 0.8, report["networks"]
 
 
-def test_no_package_leaks_what_its_recipient_may_not_see(world):
-    _, _, _, report = world
+def test_no_package_leaks_what_its_recipient_may_not_see(e2e_world):
+    _, _, _, report = e2e_world
     assert report["leaks"]["packages_checked"] > 0
     assert report["leaks"]["leaks"] == 0, report["leaks"]["examples"]
 
 
-def test_packages_exist_for_every_case_at_or_above_the_threshold(world):
-    folder, _, manifest, _ = world
+def test_packages_exist_for_every_case_at_or_above_the_threshold(e2e_world):
+    folder, _, manifest, _ = e2e_world
     cases = [json.loads(l) for l in (folder / "out" / "cases.jsonl").read_text().splitlines()]
     packaged = {p.name for p in (folder / "out" / "packages").iterdir()}
     above = {c["case_id"] for c in cases if c["score"] >= manifest["config"]["threshold"]}
