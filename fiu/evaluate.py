@@ -3,7 +3,8 @@
 - Network recall: a planted network is found when one reported case holds at least
   half of its records and at least half of that case's records belong to it.
 - Case precision: the share of reported cases (score at or above the run's threshold)
-  of which at least half the records belong to one planted network.
+  of which at least half the records belong to one planted network; per typology, the
+  share of the cases naming it whose network is of that typology.
 - Entity resolution: pairwise precision, recall and F1 over accounts and osint records.
 - Validation: injected invalid rows caught, valid rows wrongly quarantined.
 - Leaks: every package checked against CONTRACT §4.
@@ -28,48 +29,72 @@ def load_cases(out_dir: Path) -> list[dict]:
 
 
 def network_scores(cases: list[dict], networks: list[dict]) -> dict:
-    found_by_typology: dict[str, list[bool]] = defaultdict(list)
-    matched_cases: set[str] = set()
-    missed = []
-    for network in networks:
-        core = set(network["refs"])
-        found = False
-        for case in cases:
-            members = set(case["refs"])
-            shared = len(core & members)
-            if members and shared * 2 >= len(core) and shared * 2 >= len(members):
-                found = True
-                matched_cases.add(case["case_id"])
-        found_by_typology[network["typology"]].append(found)
-        if not found:
-            missed.append(network["network_id"])
-    case_hits: Counter = Counter()
-    for case in cases:
-        members = set(case["refs"])
-        if any(len(members & set(n["refs"])) * 2 >= len(members) for n in networks if members):
-            case_hits["true"] += 1
-        case_typologies = case.get("typologies") or ["none"]
-        for typology in case_typologies:
-            case_hits[f"cases:{typology}"] += 1
-    per_typology = {
-        typology: {
-            "networks": len(flags),
-            "found": sum(flags),
-            "recall": _ratio(sum(flags), len(flags)),
-        }
-        for typology, flags in sorted(found_by_typology.items())
-    }
-    total = sum(len(f) for f in found_by_typology.values())
-    found = sum(sum(f) for f in found_by_typology.values())
+    """Network recall and case precision, overall and per typology.
+
+    A case counts towards a typology's precision when it names that typology, and is
+    right when the planted network holding at least half its records is of that
+    typology; a case naming no typology counts under `none`.
+    """
+    found = {n["network_id"]: _found_by(n, cases) for n in networks}
+    owners = {c["case_id"]: _owning_network(c, networks) for c in cases}
+    per_typology = _per_typology(cases, networks, found, owners)
+    total, hit = len(networks), sum(found.values())
+    true_cases = sum(owner is not None for owner in owners.values())
     return {
         "networks": total,
-        "found": found,
-        "recall": _ratio(found, total),
+        "found": hit,
+        "recall": _ratio(hit, total),
         "cases": len(cases),
-        "true_cases": case_hits["true"],
-        "precision": _ratio(case_hits["true"], len(cases)),
+        "true_cases": true_cases,
+        "precision": _ratio(true_cases, len(cases)),
         "per_typology": per_typology,
-        "missed": missed,
+        "missed": [n["network_id"] for n in networks if not found[n["network_id"]]],
+    }
+
+
+def _found_by(network: dict, cases: list[dict]) -> bool:
+    """One case holds at least half the network's records, and they are at least half of it."""
+    core = set(network["refs"])
+    for case in cases:
+        members = set(case["refs"])
+        shared = len(core & members)
+        if members and shared * 2 >= len(core) and shared * 2 >= len(members):
+            return True
+    return False
+
+
+def _owning_network(case: dict, networks: list[dict]) -> dict | None:
+    """The planted network holding at least half the case's records, if any."""
+    members = set(case["refs"])
+    if not members:
+        return None
+    return next((n for n in networks if len(members & set(n["refs"])) * 2 >= len(members)), None)
+
+
+def _per_typology(
+    cases: list[dict], networks: list[dict], found: dict[str, bool], owners: dict[str, dict | None]
+) -> dict[str, dict]:
+    """Networks planted and found, cases naming the typology and right, per typology."""
+    counts: Counter = Counter()
+    for network in networks:
+        counts[("networks", network["typology"])] += 1
+        counts[("found", network["typology"])] += int(found[network["network_id"]])
+    for case in cases:
+        owner = owners[case["case_id"]]
+        for typology in case.get("typologies") or ["none"]:
+            counts[("cases", typology)] += 1
+            counts[("true_cases", typology)] += int(owner is not None and owner["typology"] == typology)
+    typologies = sorted({typology for _, typology in counts})
+    return {
+        t: {
+            "networks": counts[("networks", t)],
+            "found": counts[("found", t)],
+            "recall": _ratio(counts[("found", t)], counts[("networks", t)]),
+            "cases": counts[("cases", t)],
+            "true_cases": counts[("true_cases", t)],
+            "precision": _ratio(counts[("true_cases", t)], counts[("cases", t)]),
+        }
+        for t in typologies
     }
 
 
@@ -224,7 +249,10 @@ def report_text(report: dict) -> str:
         f"case precision   {n['precision']:.3f}  ({n['true_cases']}/{n['cases']} cases are planted networks)",
     ]
     for typology, t in n["per_typology"].items():
-        lines.append(f"  {typology:<32} recall {t['recall']:.3f} ({t['found']}/{t['networks']})")
+        lines.append(
+            f"  {typology:<32} recall {_figure(t['found'], t['networks'])}"
+            f"   precision {_figure(t['true_cases'], t['cases'])}".rstrip()
+        )
     if report["lookalikes_in_cases"]:
         lines.append(f"look-alikes in cases: {report['lookalikes_in_cases']}")
     lines += [
@@ -235,6 +263,12 @@ def report_text(report: dict) -> str:
         f"leaks            {report['leaks']['leaks']} in {report['leaks']['packages_checked']} packages",
     ]
     return "\n".join(lines)
+
+
+def _figure(numerator: int, denominator: int) -> str:
+    """`0.900 (9/10)`, or `-` padded alike when there is nothing to count."""
+    text = f"{numerator / denominator:.3f} ({numerator}/{denominator})" if denominator else "-"
+    return f"{text:<15}"
 
 
 def _ratio(numerator: int, denominator: int) -> float:

@@ -805,17 +805,31 @@ def wage_claim_record(ctx: PartyContext) -> pd.Series:
     return (direct | via.groupby(recs["entity_id"]).max()).astype(float)
 
 
+def _people(recs: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (entity_id, name_norm) of the records of people."""
+    people = recs.loc[~recs["is_business"] & recs["name_norm"].notna(), ["entity_id", "name_norm"]]
+    return people.drop_duplicates()
+
+
+def namesake_names(recs: pd.DataFrame) -> frozenset[str]:
+    """Folded person names borne by two or more person entities.
+
+    Such a name in a registry's `related_names` could be any of them, so it identifies
+    no one: it neither ties a person to a business nor two businesses to each other.
+    """
+    per_name = _people(recs).groupby("name_norm")["entity_id"].nunique()
+    return frozenset(per_name[per_name > 1].index)
+
+
 def _owner_edges(ctx: PartyContext) -> pd.DataFrame:
     """Person entity ↔ business entity, from registry and licence related_names."""
     recs = ctx.records
     biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
     rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
     rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
-    people = recs.loc[~recs["is_business"] & recs["name_norm"].notna(), ["entity_id", "name_norm"]]
-    people = people.drop_duplicates()
+    people = _people(recs)
     # A name borne by two or more people resolves to nobody: too ambiguous to link.
-    per_name = people.groupby("name_norm")["entity_id"].nunique()
-    people = people[people["name_norm"].map(per_name) == 1]
+    people = people[~people["name_norm"].isin(namesake_names(recs))]
     m = rows.merge(people, on="name_norm").rename(columns={"entity_id": "person"})
     return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
 

@@ -2,11 +2,11 @@
 
 Entities are linked by shared identifiers (phone, email, address key; never through a
 hub identifier that very many entities share), by registry and licence `related_names`
-(owner ↔ business), and by money moving between partner accounts; a business the
-resolver joined with a namesake in another place is split per place first. Networks
-grow only from suspicious seed entities, a few hops out, so that benign parts of the
-graph never form one giant component; connected components come from
-`scipy.sparse.csgraph`.
+(owner ↔ business, never through a name two people bear), and by money moving between
+partner accounts; a business the resolver joined with a namesake in another place is
+split per place first. Networks grow only from suspicious seed entities, a few hops out,
+so that benign parts of the graph never form one giant component; connected components
+come from `scipy.sparse.csgraph`.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import pyarrow as pa
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .features import PartyContext, _identifiers, _is_massage, _owner_edges
+from .features import PartyContext, _identifiers, _is_massage, _owner_edges, namesake_names
 
 SUBJECT = "subject"
 POTENTIAL_VICTIM = "potential_victim"
@@ -259,12 +259,14 @@ def _co_owned(records: pd.DataFrame, settings: LinkSettings) -> pd.DataFrame:
     """Business pairs whose registry or licence records name the same person.
 
     Links businesses under one owner even when the owner has no record of their own. A
-    name on more than `max_identifier_entities` businesses is too common to link.
+    name on more than `max_identifier_entities` businesses is too common to link, and so
+    is a name two or more people in the data bear: a late bar's owner and a spa chain's
+    owner who share a name are not one owner.
     """
     biz = records[records["source"].isin(["business_registry", "license"])
                   & records["related_names_norm"].notna()]
     rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
-    rows = rows.drop_duplicates()
+    rows = rows[~rows["related_names_norm"].isin(namesake_names(records))].drop_duplicates()
     per = rows.groupby("related_names_norm")["entity_id"].nunique()
     rows = rows[rows["related_names_norm"].map(per).between(2, settings.max_identifier_entities)]
     pairs = rows.merge(rows, on="related_names_norm", suffixes=("_a", "_b"))

@@ -1,4 +1,4 @@
-from fiu.evaluate import network_scores, pairwise_scores
+from fiu.evaluate import network_scores, pairwise_scores, report_text
 
 
 def test_pairwise_scores_count_pairs_from_cluster_sizes():
@@ -25,3 +25,43 @@ def test_case_precision_counts_cases_that_are_no_network():
     network = {"network_id": "n1", "typology": "funnel_account", "refs": ["a", "b"]}
     cases = [{"case_id": "c1", "refs": ["a", "b"]}, {"case_id": "c2", "refs": ["p", "q"]}]
     assert network_scores(cases, [network])["precision"] == 0.5
+
+
+def test_case_precision_per_typology_counts_cases_naming_it_whose_network_is_of_it():
+    networks = [
+        {"network_id": "imb-1", "typology": "illicit_massage_business", "refs": ["a", "b", "c"]},
+        {"network_id": "fun-1", "typology": "funnel_account", "refs": ["f", "g"]},
+    ]
+    cases = [
+        {"case_id": "right", "typologies": ["illicit_massage_business"], "refs": ["a", "b", "c"]},
+        # mostly a funnel network, but named as a massage business
+        {"case_id": "misnamed", "typologies": ["illicit_massage_business"], "refs": ["f", "g", "x"]},
+        # mostly benign records
+        {"case_id": "benign", "typologies": ["funnel_account"], "refs": ["p", "q", "r", "f"]},
+        {"case_id": "unnamed", "refs": ["s"]},
+    ]
+    scores = network_scores(cases, networks)
+    imb = scores["per_typology"]["illicit_massage_business"]
+    fun = scores["per_typology"]["funnel_account"]
+    assert (imb["cases"], imb["true_cases"], imb["precision"]) == (2, 1, 0.5)
+    assert (fun["cases"], fun["true_cases"], fun["precision"]) == (1, 0, 0.0)
+    assert (fun["networks"], fun["found"]) == (1, 1)
+    assert scores["per_typology"]["none"] == {
+        "networks": 0, "found": 0, "recall": 0.0, "cases": 1, "true_cases": 0, "precision": 0.0,
+    }
+    assert (scores["cases"], scores["true_cases"]) == (4, 2)
+
+
+def test_report_prints_precision_per_typology():
+    networks = [{"network_id": "n1", "typology": "funnel_account", "refs": ["a", "b"]}]
+    cases = [{"case_id": "c1", "typologies": ["funnel_account"], "refs": ["a", "b"]},
+             {"case_id": "c2", "typologies": ["funnel_account"], "refs": ["p", "q"]}]
+    report = {
+        "networks": network_scores(cases, networks),
+        "lookalikes_in_cases": {},
+        "entity_resolution": {"precision": 1.0, "recall": 1.0, "f1": 1.0, "records": 2},
+        "validation": {"caught": 0, "injected_invalid": 0, "valid_rows_quarantined": 0},
+        "leaks": {"leaks": 0, "packages_checked": 0},
+    }
+    line = next(x for x in report_text(report).splitlines() if "funnel_account" in x)
+    assert "recall 1.000 (1/1)" in line and "precision 0.500 (1/2)" in line

@@ -116,3 +116,58 @@ def test_reviews_of_a_namesake_in_another_city_are_not_the_business():
     assert ent["osint:REV2"] != ent["osint:REG"]
     # No city: it cannot be placed between the two, so it stands alone.
     assert ent["osint:REV3"] not in {ent["osint:REG"], ent["osint:REV2"]}
+
+
+def _owner_records(owner_accounts):
+    """A spa chain's two licences and a bar's licence, all naming "Nicholas Richardson";
+    `owner_accounts` are (account id, region) of the people who bear that name."""
+    import pyarrow as pa
+
+    from fiu.normalize.records import normalise
+
+    from .conftest import typed
+
+    def lic(rid, name, region, owners):
+        return {"record_id": rid, "source": "license", "entity_type": "business", "name": name,
+                "region": region, "country": "US", "related_names": owners,
+                "ref": f"osint:{rid}"}
+
+    osint = [
+        lic("SPA-CA", "Dragon Massage", "CA", ["Nicholas Richardson", "Min Jun Richardson"]),
+        lic("SPA-NC", "Asian Star Spa", "NC", ["Nicholas Richardson", "Min Jun Richardson"]),
+        lic("BAR-TX", "Velvet Tavern", "TX", ["Nicholas Richardson"]),
+    ]
+    accounts = [
+        {"partner_id": "bank-a", "account_id": acc, "holder_name": "Nicholas Richardson",
+         "holder_type": "individual", "region": region, "country": "US",
+         "ref": f"account:bank-a:{acc}"}
+        for acc, region in owner_accounts
+    ]
+    acc = normalise("accounts", typed("accounts", accounts)) if accounts else None
+    osi = normalise("osint", typed("osint", osint))
+    refs = [r["ref"] for r in accounts + osint]
+    entities = pa.table({"ref": refs, "entity_id": ["ent-" + r for r in refs]})
+    recs = party_records(acc, osi, entities)
+    settings = LinkSettings()
+    e = entity_edges(recs, pd.DataFrame(), hub_identifiers(recs, settings.max_identifier_entities),
+                     settings)
+    ent = recs.set_index("ref")["entity_id"]
+    linked = {frozenset(p) for p in zip(e["a"], e["b"])}
+    return lambda x, y: frozenset((ent[x], ent[y])) in linked
+
+
+def test_businesses_naming_one_owner_are_linked():
+    linked = _owner_records([("A1", "CA")])
+    assert linked("osint:SPA-CA", "osint:SPA-NC")
+    assert linked("osint:SPA-CA", "osint:BAR-TX")
+    assert linked("account:bank-a:A1", "osint:BAR-TX")
+
+
+def test_a_name_two_people_bear_links_no_businesses():
+    # Two people called Nicholas Richardson: the bar's owner is not the spa chain's.
+    linked = _owner_records([("A1", "CA"), ("A2", "TX")])
+    assert not linked("osint:SPA-CA", "osint:BAR-TX")
+    assert not linked("osint:SPA-NC", "osint:BAR-TX")
+    assert not linked("account:bank-a:A1", "osint:BAR-TX")
+    # The chain still shares an officer no one else is named after.
+    assert linked("osint:SPA-CA", "osint:SPA-NC")
