@@ -492,6 +492,7 @@ def _read_parquet(source: InputFile, path: Path, batch_rows: int, limits: Limits
     start = 1
     for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
         table = pa.Table.from_batches([batch])
+        _check_utf8(source, table, start)
         rows = _row_numbers(start, table.num_rows)
         start += table.num_rows
         result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
@@ -500,6 +501,35 @@ def _read_parquet(source: InputFile, path: Path, batch_rows: int, limits: Limits
         if missing:
             raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
     return result
+
+
+def _check_utf8(source: InputFile, table: pa.Table, first_row: int) -> None:
+    """Parquet does not enforce that its strings are UTF-8, and Arrow reads them as they
+    are; a string that is not is the wrong encoding, a file-level error as in a text file."""
+    for name in table.column_names:
+        column = table.column(name)
+        try:
+            column.validate(full=True)
+        except pa.ArrowInvalid:
+            row, at = _first_undecodable(column)
+            raise InputError(source.name, f"not UTF-8: byte {at} cannot be decoded",
+                             row=first_row + row, column=name) from None
+
+
+def _first_undecodable(column: pa.ChunkedArray) -> tuple[int, int]:
+    """(row index, byte offset) of the first value that is not UTF-8."""
+    values = column.combine_chunks()
+    rows = np.arange(len(values))
+    if pa.types.is_list(values.type):
+        rows = pc.list_parent_indices(values).to_numpy()
+        values = values.flatten()
+    # One Python value at a time, only in a column already known to hold a bad one.
+    for index, value in enumerate(values.cast(pa.binary()).to_pylist()):
+        try:
+            (value or b"").decode("utf-8")
+        except UnicodeDecodeError as err:
+            return int(rows[index]), err.start
+    return 0, 0
 
 
 __all__ = ["FILE", "ROW", "ReadResult", "read_batches", "read_file"]

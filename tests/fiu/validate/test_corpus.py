@@ -204,6 +204,15 @@ def _utf16_csv(folder):
     path.write_bytes(path.read_text().encode("utf-16"))
 
 
+def _latin1_parquet(folder):
+    """Parquet strings are not checked for UTF-8 by the format or by Arrow's reader."""
+    rows = [txn(), txn(txn_id="T2", memo="caf\xe9")]
+    table = pa.table({k: [r[k] for r in rows] for k in rows[0]})
+    memo = pa.array([r["memo"].encode("latin-1") for r in rows], pa.binary()).view(pa.string())
+    pq.write_table(table.set_column(table.column_names.index("memo"), "memo", memo),
+                   folder / "transactions_a.parquet")
+
+
 def _missing_column(fmt):
     def make(folder):
         rows = [{k: v for k, v in txn().items() if k != "amount"}]
@@ -243,6 +252,8 @@ FILE_CASES = [
      "transactions_a.jsonl: missing required column(s): txn_id"),
     ("Latin-1 CSV", _latin1_csv, "transactions_a.csv: not UTF-8"),
     ("UTF-16 CSV", _utf16_csv, "transactions_a.csv: not UTF-8"),
+    ("Latin-1 strings in Parquet", _latin1_parquet,
+     "transactions_a.parquet row 2 column memo: not UTF-8: byte 3"),
     ("CSV missing a required column", _missing_column("csv"),
      "transactions_a.csv: missing required column(s): amount"),
     ("JSON Lines missing a required column", _missing_column("jsonl"),
