@@ -163,7 +163,9 @@ def prepare_out_dir(out_dir: Path) -> None:
 
 
 def publish(staging: Path, out: Path) -> None:
-    """Move a finished job's outputs from the staging folder into the out folder."""
+    """Move a finished job's outputs from the staging folder into the out folder, once
+    everything written is on disk."""
+    os.sync()
     for name in PUBLISHED:
         source = staging / name
         if source.exists():

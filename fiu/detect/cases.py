@@ -309,12 +309,17 @@ def _subjects(c: Candidates, net_members: pd.DataFrame) -> list[dict[str, Any]]:
     return sorted(out, key=lambda s: (s["role"] != SUBJECT, s["entity_id"]))
 
 
-def _hit_refs(c: Candidates, level: str, key: str, net_refs: list[str]) -> list[str]:
+def _hit_refs(entity_refs: dict, level: str, key: str, net_refs: list[str]) -> list[str]:
     if level == "account":
         return [key]
     if level == "entity":
-        return sorted(c.records.loc[c.records["entity_id"] == key, "ref"])
+        return entity_refs.get(key, [])
     return net_refs
+
+
+def _by(frame: pd.DataFrame, column: str) -> dict[Any, pd.DataFrame]:
+    """{value: its rows}: one pass over the frame instead of one filter per case."""
+    return {key: rows for key, rows in frame.groupby(column, sort=False)}
 
 
 def _explanation(texts: list[str]) -> str:
@@ -363,17 +368,22 @@ def score_cases(
     chosen = [n for n in X.index if score[n] >= threshold and has_typology[n]]
     reasons = dict(zip(chosen, model.reasons(X.loc[chosen]))) if model is not None and chosen else {}
     by_id = {r.id: r for r in rules}
-    nh = _network_hits(c)
-    months = c.summary.months
-    txn_regions = c.summary.regions
+    members = _by(c.members[c.members["network_id"].isin(chosen)], "network_id")
+    hits = _by(_network_hits(c), "network_id")
+    entity_refs = {e: sorted(refs) for e, refs in c.records.groupby("entity_id", sort=False)["ref"]}
+    case_accounts = c.members.loc[c.members["kind"] == "account", "ref"]
+    months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
+    txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]
+    no_hits = pd.DataFrame(columns=["network_id", "rule_id", "key", "level", "explanation"])
     cases = []
     for net in chosen:
-        mem = c.members[c.members["network_id"] == net]
+        mem = members[net]
         refs = sorted(mem["ref"])
         rule_hits = []
-        for rid, g in nh[nh["network_id"] == net].groupby("rule_id", sort=True):
+        for rid, g in hits.get(net, no_hits).groupby("rule_id", sort=True):
             r = by_id[rid]
-            hit_refs = sorted({x for _, h in g.iterrows() for x in _hit_refs(c, h["level"], h["key"], refs)})
+            hit_refs = sorted({x for level, key in zip(g["level"], g["key"])
+                               for x in _hit_refs(entity_refs, level, key, refs)})
             rule_hits.append({
                 "rule_id": rid, "title": r.title, "typology": r.typology,
                 "indicator": r.indicator, "source": r.source, "severity": r.severity,

@@ -16,8 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
-    """Write `data` to `path` through a temporary file and `os.replace`."""
+def atomic_write(path: str | Path, data: bytes | str, durable: bool = True) -> Path:
+    """Write `data` to `path` through a temporary file and `os.replace`.
+
+    `durable` syncs the file to disk before the rename. A job's outputs skip it: they are
+    written into a staging folder that is synced once, as a whole, before it is
+    published (`pipelines.run.publish`); one sync per package file cost seconds a run.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -25,8 +30,9 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -64,6 +64,6 @@ def write_case_packages(
             continue
         folder = Path(out_dir) / "packages" / case["case_id"] / recipient.id
         for name, text in sorted(rendered.items()):
-            atomic_write(folder / name, text)
+            atomic_write(folder / name, text, durable=False)  # staging: synced at publish
         written.append(recipient.id)
     return written
