@@ -269,7 +269,8 @@ def round_amount_share(t: pd.DataFrame) -> pd.Series:
 
 def monthly_receipts(t: pd.DataFrame) -> pd.Series:
     """Average money received per 30 days of activity (first to last transaction, ≥ 30 days)."""
-    span = t.groupby("account")["t"].agg(lambda s: s.max() - s.min())
+    times = t.groupby("account")["t"]
+    span = times.max() - times.min()
     months = np.maximum(span / (30 * _DAY_S), 1.0)
     return (_in_amount(t).reindex(span.index).fillna(0.0) / months).astype(float)
 
