@@ -4,6 +4,7 @@ Expectations, against a plain pyarrow read of the same files in the same run.
     python benchmarks/validation.py                     # scale 5 (≈300k transactions)
     python benchmarks/validation.py --scale 1 --repeat 1
     python benchmarks/validation.py --world /tmp/world  # an existing `fiu generate` folder
+    python benchmarks/validation.py --profile           # and cProfile's view of one pass
 
 Everything runs in one process with pyarrow limited to one thread, so the figures are
 per core. Each timing is the best of `--repeat` passes (other processes on the machine
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fiu.contract import TRANSACTIONS  # noqa: E402
 from fiu.io.inputs import list_inputs  # noqa: E402
-from fiu.io.readers import read_file  # noqa: E402
+from fiu.io.readers import BATCH_ROWS, read_file  # noqa: E402
 from fiu.validate.split import BatchValidator  # noqa: E402
 from fiu.validate.suites import load_suites, unique_key  # noqa: E402
 from fiu.validate.unique import drop_repeats, key_table, repeated_rows  # noqa: E402
@@ -86,6 +87,16 @@ def best_of(repeat: int, work):
     return min(times), value
 
 
+def print_profile(work, lines: int = 30) -> None:
+    """cProfile of one pass by own time, on stderr: where the time goes, not only how much."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(work)
+    pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(lines)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=5.0)
@@ -93,6 +104,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--world", help="an existing input folder (default: generate one)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the functions that take the most time in one pass")
     args = parser.parse_args(argv)
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)
@@ -111,6 +124,8 @@ def main(argv: list[str] | None = None) -> dict:
         validate_s, (accepted, quarantined) = best_of(
             args.repeat, lambda: validate(validator, batches)
         )
+        if args.profile:
+            print_profile(lambda: validate(validator, batches))
     rows = sum(b.num_rows for b in batches) + broken
     assert rows == plain_rows, (rows, plain_rows)
     assert rows == accepted + quarantined + broken, "rows lost in validation"
@@ -119,6 +134,7 @@ def main(argv: list[str] | None = None) -> dict:
         "files": [f"{f.name} ({f.format})" for f in files],
         "rows": rows,
         "batches": len(batches),
+        "batch_rows": BATCH_ROWS,
         "accepted": accepted,
         "quarantined": quarantined + broken,
         "plain_read_s": round(plain_s, 3),
@@ -131,7 +147,8 @@ def main(argv: list[str] | None = None) -> dict:
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{rows} transaction rows in {len(batches)} batches from {len(files)} files;"
+        print(f"{rows} transaction rows in {len(batches)} batches (at most {BATCH_ROWS:,} rows)"
+              f" from {len(files)} files;"
               f" {accepted} accepted, {quarantined + broken} quarantined")
         print(f"plain pyarrow read   {plain_s:8.3f} s  {rows / plain_s:>12,.0f} rows/s")
         print(f"fiu read             {read_s:8.3f} s  {rows / read_s:>12,.0f} rows/s")

@@ -1,6 +1,8 @@
 """Cast validated raw batches (strings) to the contract types of `typed_schema`."""
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -26,7 +28,7 @@ _DATETIME = (
     r"(?:\.(?P<frac>\d{1,9}))?(?P<tz>Z|[+-]\d{2}:?\d{2})$"
 )
 
-_OFFSET = r"(?P<tz>Z|[+-]\d{2}:?\d{2})$"
+_OFFSET = re.compile(rb"(?P<tz>Z|[+-]\d{2}:?\d{2})$")
 
 
 def to_typed(
@@ -88,12 +90,49 @@ def _datetime(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     utc = _iso_cast(raw)
     if utc is None:
         # Usually a day that does not exist (2026-02-30): null those, cast the rest.
-        real_day = pc.is_valid(_date(pc.utf8_slice_codeunits(raw, 0, 10)))
-        utc = _iso_cast(pc.if_else(real_day, raw, pa.scalar(None, pa.string())))
+        utc = _iso_cast(pc.if_else(_real_day(raw), raw, pa.scalar(None, pa.string())))
         if utc is None:
             return _datetime_by_parts(raw)
-    tz = pc.struct_field(pc.extract_regex(raw, _OFFSET), "tz")
-    return utc, pc.cast(_offset_minutes(tz), pa.int16())
+    return utc, _written_offset(raw)
+
+
+def _real_day(raw: pa.Array) -> pa.Array:
+    """Whether the `YYYY-MM-DD` that starts each value is a day of the calendar.
+
+    Values have passed the suite's pattern (ASCII, month 01-12, day 01-31), so only days
+    29-31 can be missing from their month: only those are parsed.
+    """
+    doubtful = pc.fill_null(pc.greater(_bytes(raw, 8, 10), b"28"), False)
+    checked = pc.is_valid(_date(pc.utf8_slice_codeunits(raw.filter(doubtful), 0, 10)))
+    return pc.replace_with_mask(pc.invert(doubtful), doubtful, checked)
+
+
+def _written_offset(raw: pa.Array) -> pa.Array:
+    """The offset, in minutes, each pattern-checked value ends with (`Z`, `±HH:MM` or
+    `±HHMM`, all within its last 6 characters).
+
+    A batch holds few distinct endings: each is read once and the minutes are spread
+    back by dictionary index.
+    """
+    endings = pc.dictionary_encode(_bytes(raw, -6))
+    minutes = [_ending_minutes(ending) for ending in endings.dictionary.to_pylist()]
+    return pc.take(pa.array(minutes, pa.int16()), endings.indices)
+
+
+def _ending_minutes(ending: bytes) -> int | None:
+    found = _OFFSET.search(ending)
+    if found is None:
+        return None
+    tz = found.group("tz").decode("ascii").replace(":", "")
+    if tz == "Z":
+        return 0
+    sign = -1 if tz[0] == "-" else 1
+    return sign * (int(tz[1:3]) * 60 + int(tz[3:5]))
+
+
+def _bytes(raw: pa.Array, start: int, stop: int | None = None) -> pa.Array:
+    """Byte slices of ASCII text: several times faster than slicing code units."""
+    return pc.binary_slice(raw.cast(pa.binary()), start, stop)
 
 
 def _iso_cast(raw: pa.Array) -> pa.Array | None:

@@ -1,19 +1,21 @@
 """Split a raw batch into accepted (typed) rows and quarantine lines, with Great Expectations.
 
-Each batch is validated by one GX call over the whole batch, so GX judges every row and
-one call judges tens of thousands of them; failures are grouped by row, and a row that
-breaks several expectations lists them all.
+GX judges every row of a batch against every batch-level expectation of the kind's
+suite; failures are grouped by row, and a row that breaks several expectations lists
+them all.
 
-What keeps that call cheap (measured in benchmarks/validation.py):
-- the frame holds only the columns the suite names, plus `_row`: GX copies the whole
-  frame for each expectation that skips nulls, so unused free-text columns cost time;
+What keeps that cheap (measured in benchmarks/validation.py; see `fiu.validate.plan`):
+- GX's metric graph and each expectation's metric dependencies are built once per suite
+  (one batch id for every batch), not re-derived through pydantic on every call;
+- GX judges each column on a one-column frame: a map expectation (regex, value set)
+  copies its whole frame minus the column's null rows, three times, so in a wide frame
+  a few nulls in one column had every other column copied too (pandas skips the copy
+  only when the column has no null);
 - columns checked against a value set (enumerations, currency and country codes: few
-  distinct values) are dictionary-encoded, which pandas receives as `category`: those
-  copies then move small integer codes instead of strings; identifiers, timestamps and
-  amounts (nearly all distinct) stay Arrow strings, whose regexes run in Arrow;
-- one GX batch per call (the fluent `Batch.validate` loads and fingerprints the frame
-  twice), the suite's `$PARAMETER`s substituted once per kind, and a result format that
-  returns the unexpected `_row` numbers only (the values are read back from the batch).
+  distinct values) are dictionary-encoded, which pandas receives as `category`; the
+  others stay Arrow strings, whose regexes run in Arrow;
+- the result format returns the positions of the unexpected rows only (the frames keep
+  pandas' default index); `_row` numbers and values are read back from the batch.
 """
 from __future__ import annotations
 
@@ -26,15 +28,10 @@ import pyarrow.compute as pc
 
 from fiu.contract import FILE, ROW, column_names
 from fiu.validate.cast import to_typed
+from fiu.validate.plan import SuitePlan
 from fiu.validate.suites import RUN_WIDE, suite_parameters
 
 CAST = "cast_to_contract_type"
-RESULT_FORMAT = {
-    "result_format": "COMPLETE",
-    "unexpected_index_column_names": [ROW],
-    "return_unexpected_index_query": False,
-    "exclude_unexpected_values": True,
-}
 
 
 class BatchValidator:
@@ -46,28 +43,27 @@ class BatchValidator:
     def __init__(self, suites: dict[str, dict]) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.execution_engine import PandasExecutionEngine
+        from great_expectations.validator.validator import Validator
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = self._context.data_sources.add_pandas("fiu")
-        self._definition = source.add_dataframe_asset("batch").add_batch_definition_whole_dataframe(
-            "whole"
-        )
         self._suites = {}
-        self._columns: dict[str, list[str]] = {}
         self._encoded: dict[str, set[str]] = {}
         for kind, suite in suites.items():
-            batch_level = [e for e in suite["expectations"] if e["type"] not in RUN_WIDE]
+            batch_level = _batch_level(kind, suite)
             self._suites[kind] = gx.ExpectationSuite(
                 name=suite["name"], expectations=batch_level, meta=suite.get("meta")
             )
-            named = {e["kwargs"]["column"] for e in batch_level if "column" in e["kwargs"]}
-            in_sets = {e["kwargs"]["column"] for e in batch_level if "value_set" in e["kwargs"]}
-            self._columns[kind] = [c for c in column_names(kind) if c in named]
-            self._encoded[kind] = in_sets
+            self._encoded[kind] = {
+                e["kwargs"]["column"] for e in batch_level if "value_set" in e["kwargs"]
+            }
         self._parameters = suite_parameters()
-        self._configurations: dict[str, list] = {}
+        self._validator = Validator(
+            execution_engine=PandasExecutionEngine(caching=False), data_context=self._context
+        )
+        self._plans: dict[str, dict[str, SuitePlan]] = {}
 
     def split(self, kind: str, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[dict]]:
         """(accepted rows in contract types, quarantine lines for the rest)."""
@@ -91,72 +87,64 @@ class BatchValidator:
 
     def validate(self, kind: str, batch: pa.RecordBatch) -> list:
         """GX's result for every batch-level expectation of the kind's suite."""
-        from great_expectations.validator.validator import Validator
+        results = []
+        for column, plan in self._column_plans(kind).items():
+            frame = _frame(batch, column, encode=column in self._encoded[kind])
+            results += plan.run(self._validator, frame)
+        return results
 
-        frame = _frame(batch, self._columns[kind], self._encoded[kind])
-        gx_batch = self._definition.get_batch(batch_parameters={"dataframe": frame})
-        validator = Validator(
-            execution_engine=gx_batch.data.execution_engine,
-            batches=[gx_batch],
-            data_context=self._context,
-        )
-        if kind not in self._configurations:
-            self._configurations[kind] = validator.process_expectations_for_validation(
+    def _column_plans(self, kind: str) -> dict[str, SuitePlan]:
+        """{column: GX's checks of that column and their metric graph}, built on first use."""
+        if kind not in self._plans:
+            configurations = self._validator.process_expectations_for_validation(
                 self._suites[kind].expectation_configurations, self._parameters
             )
-        return validator.graph_validate(
-            configurations=self._configurations[kind],
-            runtime_configuration={"result_format": dict(RESULT_FORMAT)},
-        )
+            by_column = defaultdict(list)
+            for configuration in configurations:
+                by_column[configuration.kwargs["column"]].append(configuration)
+            self._plans[kind] = {
+                column: SuitePlan.build(group, self._validator)
+                for column, group in by_column.items()
+            }
+        return self._plans[kind]
 
     def _failures(self, kind: str, batch: pa.RecordBatch) -> dict[int, list[dict]]:
         failures: dict[int, list[dict]] = defaultdict(list)
-        position = {row: i for i, row in enumerate(batch.column(ROW).to_pylist())}
         for outcome in self.validate(kind, batch):
             if outcome.success:
                 continue
             config = outcome.expectation_config
-            column = config.kwargs.get("column")
-            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-                raise RuntimeError(
-                    f"expectation {config.type} on {column} failed to run: "
-                    f"{outcome.exception_info.get('exception_message')}"
-                )
-            hit_rows = _unexpected_rows(outcome.result.get("unexpected_index_list"))
-            if not hit_rows:
+            column = config.kwargs["column"]
+            # The frame keeps pandas' default index: GX names rows by their position.
+            positions = outcome.result.get("unexpected_index_list")
+            if not positions:
                 continue
-            values = batch.column(column).take(pa.array([position[r] for r in hit_rows]))
-            for row, value in zip(hit_rows, values.to_pylist()):
+            hits = pa.array(positions, pa.int64())
+            rows = batch.column(ROW).take(hits).to_pylist()
+            values = batch.column(column).take(hits).to_pylist()
+            for row, value in zip(rows, values):
                 failures[row].append(
                     {"expectation": config.type, "column": column, "value": value}
                 )
         return failures
 
 
-def _frame(batch: pa.RecordBatch, columns: list[str], encoded: set[str]):
-    """The pandas frame GX sees: the suite's columns (those checked against a value set
-    as categories), and `_row`."""
-    arrays = [
-        pc.dictionary_encode(batch.column(name)) if name in encoded else batch.column(name)
-        for name in columns
-    ]
-    table = pa.Table.from_arrays(arrays + [batch.column(ROW)], names=columns + [ROW])
-    return table.to_pandas()
+def _batch_level(kind: str, suite: dict) -> list[dict]:
+    """The suite's expectations judged batch by batch; each must name its column, which
+    GX judges it on and a quarantine entry names."""
+    batch_level = [e for e in suite["expectations"] if e["type"] not in RUN_WIDE]
+    unnamed = [e["type"] for e in batch_level if "column" not in e["kwargs"]]
+    if unnamed:
+        raise ValueError(f"{kind} suite: batch-level expectations without a column: {unnamed}")
+    return batch_level
 
 
-def _unexpected_rows(index_list: object) -> list[int]:
-    """`_row` numbers from GX's unexpected_index_list, in either of its two shapes:
-    one dict a row, or (with unexpected values excluded) one dict of lists."""
-    if not index_list:
-        return []
-    rows: list[int] = []
-    for entry in index_list:  # type: ignore[union-attr]
-        value = entry[ROW]
-        if isinstance(value, (list, tuple, np.ndarray)):
-            rows.extend(int(v) for v in value)
-        else:
-            rows.append(int(value))
-    return sorted(set(rows))
+def _frame(batch: pa.RecordBatch, column: str, encode: bool):
+    """The one-column pandas frame GX judges `column` on (as a category if `encode`)."""
+    values = batch.column(column)
+    if encode:
+        values = pc.dictionary_encode(values)
+    return pa.Table.from_arrays([values], names=[column]).to_pandas()
 
 
 def _quarantine_lines(

@@ -97,3 +97,40 @@ def test_same_txn_id_at_two_partners_is_not_a_repeat():
     key = unique_key(load_suites()["transactions"])
     batch = raw_batch("transactions", [txn(txn_id="T1"), txn(txn_id="T1", partner_id="bank-b")])
     assert repeated_rows(key_table(batch, key)).num_rows == 0
+
+
+@pytest.mark.parametrize(
+    "timestamp, offset",
+    [
+        ("2026-03-04T23:15:00Z", 0),
+        ("2026-03-04T23:15Z", 0),
+        ("2026-03-04T23:15:00+05:30", 330),
+        ("2026-03-04T23:15:00+0530", 330),
+        ("2026-03-04T23:15:00.123-03:30", -210),
+        ("2026-03-04 23:15-0000", 0),
+    ],
+)
+def test_the_written_offset_is_kept_in_minutes(validator, timestamp, offset):
+    batch = raw_batch("transactions", [txn(timestamp=timestamp), txn(txn_id="T2")])
+    accepted, lines = validator.split("transactions", batch)
+    assert lines == []
+    assert accepted.column("utc_offset_minutes").to_pylist() == [offset, -360]
+
+
+def test_only_days_missing_from_their_month_fail_the_cast(validator):
+    days = ["2024-02-29", "2023-02-29", "2026-01-31", "2026-04-31", "2026-12-30", "2026-06-28"]
+    rows = [txn(txn_id=f"T{i}", timestamp=f"{day}T10:00:00Z") for i, day in enumerate(days)]
+    accepted, lines = validator.split("transactions", raw_batch("transactions", rows))
+    assert failures_of(lines) == {2: {(CAST, "timestamp")}, 4: {(CAST, "timestamp")}}
+    assert [t.date().isoformat() for t in accepted.column("timestamp").to_pylist()] == [
+        "2024-02-29", "2026-01-31", "2026-12-30", "2026-06-28"
+    ]
+
+
+def test_a_batch_level_expectation_must_name_its_column():
+    from fiu.validate.split import BatchValidator
+
+    suite = {"name": "transactions", "expectations": [
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": 1}}]}
+    with pytest.raises(ValueError, match="expect_table_row_count_to_be_between"):
+        BatchValidator({"transactions": suite})
