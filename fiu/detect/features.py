@@ -199,7 +199,12 @@ def _max_distinct_window(t: pd.DataFrame, mask: pd.Series, value: str, days: int
     sub = t.loc[mask & t[value].notna(), ["account", "day", value]].drop_duplicates()
     if sub.empty:
         return pd.Series(dtype=float)
-    pairs = sub.merge(sub, on="account", suffixes=("", "_o"))
+    # A window starting on day d ends in d's `days`-day block or the next: joining each
+    # event only to events of those two blocks, not to all of its account's, keeps the
+    # pairs linear in a long history instead of quadratic.
+    sub = sub.assign(block=sub["day"] // days)
+    later = pd.concat([sub, sub.assign(block=sub["block"] - 1)])
+    pairs = sub.merge(later, on=["account", "block"], suffixes=("", "_o"))
     delta = pairs["day_o"] - pairs["day"]
     pairs = pairs[(delta >= 0) & (delta < days)]
     per_anchor = pairs.groupby(["account", "day"])[f"{value}_o"].nunique()

@@ -61,7 +61,7 @@ class CaseModel:
 
     Parameters are stored as given; `fit(X, y)` learns `feature_names_`, `baseline_`,
     `estimator_` (calibrated with `CalibratedClassifierCV` when each class has at least
-    `3 * cv` examples), `importances_`, `version_` and `card_`.
+    `3 * cv` examples), `importances_` (when ranking features), `version_` and `card_`.
     """
 
     def __init__(
@@ -93,12 +93,17 @@ class CaseModel:
     def _matrix(self, X: pd.DataFrame) -> np.ndarray:
         return X.reindex(columns=self.feature_names_).to_numpy(dtype=float)
 
-    def fit(self, X: pd.DataFrame, y: Sequence[int], training_data: dict[str, Any] | None = None) -> "CaseModel":
-        """Fit on one row per candidate network (`X`) and its label (1 trafficking, 0 cleared)."""
-        with _one_thread():
-            return self._fit(X, y, training_data)
+    def fit(self, X: pd.DataFrame, y: Sequence[int], training_data: dict[str, Any] | None = None,
+            rank_features: bool = True) -> "CaseModel":
+        """Fit on one row per candidate network (`X`) and its label (1 trafficking, 0 cleared).
 
-    def _fit(self, X: pd.DataFrame, y: Sequence[int], training_data: dict[str, Any] | None) -> "CaseModel":
+        `rank_features` adds the card's `top_features` (permutation importances: a third
+        fit and most of the time on a small training set)."""
+        with _one_thread():
+            return self._fit(X, y, training_data, rank_features)
+
+    def _fit(self, X: pd.DataFrame, y: Sequence[int], training_data: dict[str, Any] | None,
+             rank_features: bool) -> "CaseModel":
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
         from sklearn.model_selection import train_test_split
@@ -128,8 +133,8 @@ class CaseModel:
                 "recall_at_0.5": round(float(((p >= 0.5) & (y_te == 1)).sum() / max((y_te == 1).sum(), 1)), 4),
             }
         self.estimator_ = self._estimator(CalibratedClassifierCV, y_arr).fit(M, y_arr)
-        plain = self._booster().fit(M, y_arr)
-        self.importances_ = self._importances(plain, M, y_arr)
+        if rank_features:
+            self.importances_ = self._importances(self._booster().fit(M, y_arr), M, y_arr)
         digest = hashlib.sha256(M.tobytes() + y_arr.tobytes() + repr(self.get_params()).encode())
         self.version_ = "case-model-" + digest.hexdigest()[:12]
         self.card_ = {
@@ -148,12 +153,13 @@ class CaseModel:
             },
             "held_out_metrics": metrics,
             "metrics": metrics,
-            "top_features": [
+        }
+        if rank_features:
+            self.card_["top_features"] = [
                 name for name, _ in sorted(
                     zip(self.feature_names_, self.importances_), key=lambda kv: -kv[1]
                 )[:15]
-            ],
-        }
+            ]
         return self
 
     def _estimator(self, calibrated_cls: Any, y: np.ndarray) -> Any:
@@ -312,7 +318,8 @@ def default_model() -> CaseModel | None:
         X, y, meta = read_training_matrix(DEFAULT_TRAINING)
         meta = {**meta, "file": DEFAULT_TRAINING.name}
         _DEFAULT.clear()
-        _DEFAULT[key] = CaseModel().fit(X, y, training_data=meta)
+        # Its card goes into no file, only its version and metrics into the manifest.
+        _DEFAULT[key] = CaseModel().fit(X, y, training_data=meta, rank_features=False)
     return _DEFAULT[key]
 
 
