@@ -55,7 +55,7 @@ class DaskRunner(dask_runner.DaskRunner):
 
 
 class _Visitor(dask_runner.PipelineVisitor):
-    """Translates each transform to a bag, as Beam's visitor does, but side inputs to Items."""
+    """Translates each transform to a bag as Beam's visitor does; side inputs to Delayed values."""
 
     def __init__(self, bag_kwargs: dict) -> None:
         self.bag_kwargs = bag_kwargs
@@ -69,7 +69,7 @@ class _Visitor(dask_runner.PipelineVisitor):
     def visit_transform(self, node) -> None:
         op_class = ops.TRANSLATIONS.get(node.transform.__class__, ops.NoOp)
         if op_class is ops.ParDo and node.side_inputs:
-            op_class = _ParDoWithItems
+            op_class = _ParDoWithSides
         op = op_class(node, bag_kwargs=self.bag_kwargs)
         inputs = [
             self.bags[value.producer]
@@ -81,7 +81,9 @@ class _Visitor(dask_runner.PipelineVisitor):
         else:
             input_bag = inputs or None
         sides = [_as_delayed(self.bags[view.pvalue.producer], view) for view in node.side_inputs]
-        self.consumed.update(value.producer for value in node.inputs if not isinstance(value, pvalue.PBegin))
+        self.consumed.update(
+            value.producer for value in node.inputs if not isinstance(value, pvalue.PBegin)
+        )
         self.consumed.update(view.pvalue.producer for view in node.side_inputs)
         self.bags[node] = op.apply(input_bag=input_bag, side_inputs=sides or None)
 
@@ -91,16 +93,16 @@ def _as_delayed(bag: db.Bag, view) -> tuple:
 
     Delayed, not the reduction's Item: an Item given to `map_partitions` has its graph
     fused, which copies the steps that feed it (they would then run twice)."""
-    item = bag.reduction(list, _concatenated).to_delayed(optimize_graph=False)
-    return item, (type(view), view._view_options(), view._window_mapping_fn)
+    elements = bag.reduction(list, _concatenated).to_delayed(optimize_graph=False)
+    return elements, (type(view), view._view_options(), view._window_mapping_fn)
 
 
 def _concatenated(parts) -> list:
     return list(itertools.chain.from_iterable(parts))
 
 
-class _ParDoWithItems(ops.ParDo):
-    """Beam's ParDo op, its side inputs passed to `map_partitions` as Items."""
+class _ParDoWithSides(ops.ParDo):
+    """Beam's ParDo op, its side inputs passed to `map_partitions` as dask Delayed values."""
 
     def apply(self, input_bag, side_inputs=None):
         transform = self.transform
@@ -127,15 +129,15 @@ class _ParDoWithItems(ops.ParDo):
             user_state_context=None,
             bundle_finalizer_param=DoFn.BundleFinalizerParam(),
         )
-        items = [item for item, _ in side_inputs]
+        values = [value for value, _ in side_inputs]
         views = [view for _, view in side_inputs]
         return input_bag.map(ops.get_windowed_value, window_fn).map_partitions(
-            _apply_with_sides, invoker_args, invoker_kwargs, receivers, views, *items
+            _apply_with_sides, invoker_args, invoker_kwargs, receivers, views, *values
         )
 
 
 def _apply_with_sides(partition, invoker_args, invoker_kwargs, receivers, views, *values):
-    """Beam's bundle function, given side inputs built from the Items' values."""
+    """Beam's bundle function, given side inputs built from the computed values."""
     side_inputs = [
         SideInputMap(view_type, options, [ops.get_windowed_value(v, window_fn) for v in elements])
         for (view_type, options, window_fn), elements in zip(views, values)
