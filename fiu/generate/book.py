@@ -261,6 +261,11 @@ class WorldBook:
         )
         slug = f"{slug}{address.city.name.lower().replace(' ', '')}"
         key = f"B{len(self.businesses) + 1:06d}"
+        # A mailbox and a website belong to one business: a namesake in the same city
+        # gets its own.
+        if f"info@{slug}.example.com" in self._emails:
+            slug = f"{slug}{key[1:].lstrip('0')}"
+        self._emails.add(f"info@{slug}.example.com")
         business = Business(
             key,
             core,
