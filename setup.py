@@ -44,6 +44,7 @@ setup(
         "pycountry>=24.6",
         "pyyaml>=6.0",
         "jsonschema>=4.21",
+        "jsonschema-rs>=0.29",
         "joblib>=1.3",
         "cryptography>=42",
         "followthemoney>=4.0",

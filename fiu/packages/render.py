@@ -11,7 +11,7 @@ from functools import lru_cache
 from html import escape
 from importlib.resources import files
 
-import jsonschema
+import jsonschema_rs
 
 from fiu.io.writers import to_json
 
@@ -28,17 +28,16 @@ def package_schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _package_validator() -> jsonschema.Draft202012Validator:
-    schema = package_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+def _package_validator() -> jsonschema_rs.Draft202012Validator:
+    """The schema compiled once (jsonschema-rs: a hundred times faster than the pure
+    Python validator, which took seconds a run at a thousand packages)."""
+    return jsonschema_rs.Draft202012Validator(package_schema())
 
 
 def package_json(package: dict) -> str:
-    """The package as deterministic JSON, checked against its schema first."""
-    error = jsonschema.exceptions.best_match(_package_validator().iter_errors(package))
-    if error is not None:
-        raise error
+    """The package as deterministic JSON, checked against its schema first
+    (`jsonschema_rs.ValidationError` names the first problem)."""
+    _package_validator().validate(package)
     return to_json(package) + "\n"
 
 

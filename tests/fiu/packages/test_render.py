@@ -1,7 +1,7 @@
 import csv
 import io
 
-import jsonschema
+import jsonschema_rs
 import pytest
 
 from fiu.packages.policy import view_for
@@ -57,7 +57,7 @@ def test_identifiers_csv_lists_names_phones_and_own_accounts():
 
 def test_package_json_is_checked_against_its_schema():
     assert '"case_id": "case-0123456789ab"' in package_json(package())
-    with pytest.raises(jsonschema.ValidationError):
+    with pytest.raises(jsonschema_rs.ValidationError):
         package_json(package(case_id="../../etc"))
 
 
@@ -74,7 +74,7 @@ def test_package_json_is_checked_against_its_schema():
 def test_schema_is_strict(change):
     body = package()
     change(body)
-    with pytest.raises(jsonschema.ValidationError):
+    with pytest.raises(jsonschema_rs.ValidationError):
         package_json(body)
 
 
@@ -82,5 +82,5 @@ def test_schema_refuses_account_refs_in_a_law_enforcement_package():
     body = package(LE_TX)
     package_json(body)
     body["subjects"][0]["refs"].append("account:bank-a:SPA1")
-    with pytest.raises(jsonschema.ValidationError):
+    with pytest.raises(jsonschema_rs.ValidationError):
         package_json(body)
