@@ -127,6 +127,10 @@ TXN_FIELDS = (
 )
 
 
+# Collisions in a row after which a city's 555 exchange counts as full.
+_FULL_AFTER = 50
+
+
 class WorldBook:
     """Everything planted so far; ids are random but unique, so order leaks nothing."""
 
@@ -170,15 +174,27 @@ class WorldBook:
         return self.unique_id(lambda rng: f"{prefix}-{int(rng.integers(10**7, 10**8))}")
 
     def phone_digits(self, city: City) -> str:
-        """A fresh number in the fictional 555 exchange of the city's area code."""
+        """A fresh number in the fictional 555 exchange of the city's area code.
+
+        The exchange holds 9,899 lines; a city of a very large world fills it, and then
+        numbers come from the area code's other exchanges (after `_FULL_AFTER`
+        collisions in a row, which a half-full exchange gives once in 2^50 draws).
+        """
+        collisions = 0
         while True:
             line = int(self.rng.integers(100, 10_000))
             if line == 1212:
                 continue
-            digits = f"{city.area_code}555{line:04d}"
+            exchange = "555"
+            if collisions >= _FULL_AFTER:
+                exchange = f"{int(self.rng.integers(200, 1000)):03d}"
+                if exchange.endswith("11"):
+                    continue
+            digits = f"{city.area_code}{exchange}{line:04d}"
             if digits not in self._phones:
                 self._phones.add(digits)
                 return digits
+            collisions += 1
 
     # --- places and entities ----------------------------------------------------------
 
