@@ -10,6 +10,7 @@ import time
 import traceback
 from pathlib import Path
 
+from fiu.config import RunConfig
 from fiu.errors import FiuError
 from fiu.io.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROWS_PER_FILE
 
@@ -26,7 +27,6 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
-    from fiu.config import RunConfig
     from fiu.pipelines.run import run
 
     config = RunConfig(
@@ -57,7 +57,6 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
-    from fiu.config import RunConfig
     from fiu.evaluate import evaluate, report_text
     from fiu.generate import generate_world
     from fiu.io.writers import write_json
@@ -151,8 +150,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--partners", help="partners.yaml (default: INPUT_DIR/partners.yaml)")
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
-    run.add_argument("--runner", default="DirectRunner",
-                     help="Beam runner: DirectRunner, dask, FlinkRunner, SparkRunner, DataflowRunner … "
+    run.add_argument("--runner", default=RunConfig.runner,
+                     help="Beam runner (default: %(default)s, Beam's direct runner): "
+                          "DirectRunner, dask, FlinkRunner, SparkRunner, DataflowRunner … "
                           "(further Beam options pass through; see docs/scaling.md)")
     run.add_argument("--dask-address", metavar="HOST:PORT",
                      help="with --runner dask: a dask.distributed scheduler (default: start a local cluster)")
@@ -172,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", default="demo", help="folder for the world, outputs and report")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
     demo.add_argument("--scale", type=float, default=1.0)
-    demo.add_argument("--runner", default="DirectRunner")
+    demo.add_argument("--runner", default=RunConfig.runner)
 
     rules = commands.add_parser("rules", help="the rule library")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True)

@@ -81,7 +81,7 @@ E2E_SEED, E2E_SCALE = 11, 0.3
 
 @pytest.fixture(scope="session")
 def e2e_world(tmp_path_factory):
-    """A small generated world run end to end on DirectRunner:
+    """A small generated world run end to end on the default runner:
     (folder with world/ and out/, truth file, manifest, evaluation)."""
     from fiu.config import RunConfig
     from fiu.evaluate import evaluate

@@ -1,4 +1,4 @@
-"""The whole pipeline on a small generated world, on DirectRunner (`e2e_world` in conftest)."""
+"""The whole pipeline on a small generated world, on the default runner (`e2e_world` in conftest)."""
 import json
 
 import pyarrow.parquet as pq

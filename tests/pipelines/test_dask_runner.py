@@ -1,5 +1,5 @@
 """The same pipeline on a dask.distributed cluster (Beam's Dask runner) gives the same
-outputs as on DirectRunner."""
+outputs as on the default direct runner."""
 import json
 
 import pytest
