@@ -224,8 +224,9 @@ def run_size(size: str, configs: list[str], workdir: Path, seed: int) -> list[di
     for config in sorted(configs, key=lambda c: c != REFERENCE):
         out_dir = workdir / f"out-{size}-{seed}-{config}"
         result = {"size": size, **measure(config, input_dir, out_dir)}
-        if config != REFERENCE and REFERENCE in configs:
-            result["same_as_reference"] = same_outputs(out_dir, workdir / f"out-{size}-{seed}-{REFERENCE}")
+        reference_out = workdir / f"out-{size}-{seed}-{REFERENCE}"
+        if config != REFERENCE and (REFERENCE in configs or reference_out.is_dir()):
+            result["same_as_reference"] = same_outputs(out_dir, reference_out)
         results.append(result)
         print(json.dumps({k: v for k, v in result.items() if k != "stages"}), file=sys.stderr, flush=True)
     return results
@@ -309,9 +310,13 @@ def markdown(results: list[dict]) -> str:
               "|---|---|---|---|---|---|"]
     for result in results:
         same = result.get("same_as_reference")
-        verdict = "(is the reference)" if same is None else (
-            "yes: " + ", ".join(same) if all(same.values())
-            else "**no**: " + ", ".join(k for k, ok in same.items() if not ok))
+        if result["config"] == REFERENCE:
+            verdict = "(is the reference)"
+        elif same is None:
+            verdict = "not compared"
+        else:
+            verdict = ("yes: " + ", ".join(same) if all(same.values())
+                       else "**no**: " + ", ".join(k for k, ok in same.items() if not ok))
         rows = result["rows"]
         lines.append(f"| {result['size']} | {result['config']} | {rows['entities']} | {rows['cases']} "
                      f"| {rows['packages']} | {verdict} |")
