@@ -6,7 +6,8 @@ import zlib
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from fiu.normalize.unique import map_unique
 
 
 def bucket_of(keys: pa.Array | pa.ChunkedArray, buckets: int) -> np.ndarray:
@@ -15,11 +16,5 @@ def bucket_of(keys: pa.Array | pa.ChunkedArray, buckets: int) -> np.ndarray:
     >>> bucket_of(pa.array(["t:+15125550100"]), 64).tolist()
     [19]
     """
-    if isinstance(keys, pa.ChunkedArray):
-        keys = keys.combine_chunks() if keys.num_chunks else pa.array([], pa.string())
-    encoded = pc.dictionary_encode(keys)
-    per_key = np.array(
-        [zlib.crc32(k.encode("utf-8")) % buckets for k in encoded.dictionary.to_pylist()],
-        dtype=np.int64,
-    )
-    return per_key[encoded.indices.to_numpy(zero_copy_only=False)]
+    crc = map_unique(keys, lambda k: zlib.crc32(k.encode("utf-8")) % buckets, pa.int64())
+    return crc.to_numpy(zero_copy_only=False)

@@ -374,13 +374,13 @@ def score_cases(
     case_accounts = c.members.loc[c.members["kind"] == "account", "ref"]
     months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
     txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]
-    no_hits = pd.DataFrame(columns=["network_id", "rule_id", "key", "level", "explanation"])
     cases = []
     for net in chosen:
         mem = members[net]
         refs = sorted(mem["ref"])
         rule_hits = []
-        for rid, g in hits.get(net, no_hits).groupby("rule_id", sort=True):
+        net_hits = hits[net].groupby("rule_id", sort=True) if net in hits else ()
+        for rid, g in net_hits:
             r = by_id[rid]
             hit_refs = sorted({x for level, key in zip(g["level"], g["key"])
                                for x in _hit_refs(entity_refs, level, key, refs)})

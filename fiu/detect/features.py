@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fiu.normalize.unique import as_array
+from fiu.normalize.unique import map_unique
 
 NIGHT_START_HOUR = 22
 NIGHT_END_HOUR = 6
@@ -155,10 +155,8 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
 def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
     """Rows whose text matches `pattern`, searched once per distinct value: counterparties
     repeat across a million transactions, and pandas' `str.contains` searches every row."""
-    encoded = pc.dictionary_encode(as_array(text))
-    hits = [bool(pattern.search(value)) for value in encoded.dictionary.to_pylist()]
-    found = np.array(hits + [False], dtype=bool)  # the last entry answers for nulls
-    return found[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+    found = map_unique(text, lambda value: bool(pattern.search(value)), pa.bool_())
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 def _night(t: pd.DataFrame) -> pd.Series:

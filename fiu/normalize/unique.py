@@ -26,15 +26,17 @@ def as_array(values: StrArray) -> pa.Array:
     return values
 
 
-def map_unique(values: StrArray, fn: Callable[[str], Optional[str]]) -> pa.Array:
-    """`fn` applied to each distinct non-null string, mapped back to every row.
+def map_unique(
+    values: StrArray, fn: Callable[[str], Optional[object]], type: pa.DataType = pa.string()
+) -> pa.Array:
+    """`fn` applied to each distinct non-null value, mapped back to every row as `type`.
 
     >>> map_unique(pa.array(["a", None, "a", "b"]), str.upper).to_pylist()
     ['A', None, 'A', 'B']
     """
     values = as_array(values)
     encoded = pc.dictionary_encode(values)
-    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], type)
     return mapped.take(encoded.indices)
 
 

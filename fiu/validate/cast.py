@@ -21,6 +21,7 @@ from fiu.contract import (
     ref_column,
     typed_schema,
 )
+from fiu.normalize.unique import map_unique
 
 # Groups: date, time (seconds optional), fraction, offset (Z, ±HH:MM or ±HHMM).
 _DATETIME = (
@@ -111,12 +112,9 @@ def _written_offset(raw: pa.Array) -> pa.Array:
     """The offset, in minutes, each pattern-checked value ends with (`Z`, `±HH:MM` or
     `±HHMM`, all within its last 6 characters).
 
-    A batch holds few distinct endings: each is read once and the minutes are spread
-    back by dictionary index.
+    A batch holds few distinct endings: each is read once (`map_unique`).
     """
-    endings = pc.dictionary_encode(_bytes(raw, -6))
-    minutes = [_ending_minutes(ending) for ending in endings.dictionary.to_pylist()]
-    return pc.take(pa.array(minutes, pa.int16()), endings.indices)
+    return map_unique(_bytes(raw, -6), _ending_minutes, pa.int16())
 
 
 def _ending_minutes(ending: bytes) -> int | None:

@@ -6,7 +6,6 @@ then row) come back as a small list that filters the full batches.
 """
 from __future__ import annotations
 
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
