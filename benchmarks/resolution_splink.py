@@ -7,10 +7,11 @@ split into first name and surname, phone digits, e-mail lower case, legal suffix
 dropped from business names), then trains and predicts with Splink's own recipe:
 
 - comparisons: `NameComparison` on first name and on surname (term-frequency adjusted),
-  `DateOfBirthComparison`, `EmailComparison`, `PostcodeComparison`, `ExactMatch` on
-  phone and on the street line, `ExactMatch` on the record's kind (person/business);
+  `DateOfBirthComparison`, `EmailComparison`, `PostcodeComparison`, Jaro-Winkler at 0.9
+  on city (term-frequency adjusted), `ExactMatch` on region, on phone and on the street
+  line, `ExactMatch` on the record's kind (person/business);
 - blocking rules for prediction on phone, e-mail, first name + surname, surname + date
-  of birth, and street line + postcode;
+  of birth, street line + postcode, date of birth, and surname + city;
 - `estimate_probability_two_random_records_match` from deterministic rules,
   `estimate_u_using_random_sampling`, then EM blocked on name and on date of birth;
 - `predict`, then `cluster_pairwise_predictions_at_threshold` at 0.95, the threshold
@@ -40,11 +41,12 @@ def _clean_sql(accounts: str, osint: str) -> str:
         select ref, case holder_type when 'business' then 'business' else 'person' end
                    as kind,
                holder_name as name, cast(date_of_birth as varchar) as dob,
-               address, postal_code, phone, email
+               address, city, region, postal_code, phone, email
         from read_parquet('{accounts}')
         union all
         select ref, case entity_type when 'business' then 'business' else 'person' end,
-               name, cast(date_of_birth as varchar), address, postal_code, phone, email
+               name, cast(date_of_birth as varchar), address, city, region, postal_code,
+               phone, email
         from read_parquet('{osint}')
     ),
     folded as (
@@ -85,6 +87,9 @@ def _clean_sql(accounts: str, osint: str) -> str:
         nullif(lower(trim(email)), '') as email,
         nullif(upper(regexp_replace(coalesce(postal_code, ''), '[^0-9A-Za-z]', '', 'g')),
                '') as postcode,
+        nullif(trim(regexp_replace(lower(strip_accents(coalesce(city, ''))), '[^a-z ]', ' ',
+                                   'g')), '') as city,
+        nullif(upper(trim(coalesce(region, ''))), '') as region,
         nullif(trim(regexp_replace(
             regexp_replace(lower(coalesce(address, '')), '[^a-z0-9 ]', ' ', 'g'),
             ' +', ' ', 'g')), '') as address_line
@@ -115,6 +120,8 @@ def cluster(input_dir: Path, out_path: Path, seed: int = 7) -> dict[str, object]
             cl.DateOfBirthComparison("dob", input_is_string=True),
             cl.EmailComparison("email"),
             cl.PostcodeComparison("postcode"),
+            cl.JaroWinklerAtThresholds("city", [0.9]).configure(term_frequency_adjustments=True),
+            cl.ExactMatch("region"),
             cl.ExactMatch("phone").configure(term_frequency_adjustments=True),
             cl.ExactMatch("address_line").configure(term_frequency_adjustments=True),
             cl.ExactMatch("kind"),
@@ -125,6 +132,8 @@ def cluster(input_dir: Path, out_path: Path, seed: int = 7) -> dict[str, object]
             block_on("first_name", "surname"),
             block_on("surname", "dob"),
             block_on("address_line", "postcode"),
+            block_on("dob"),
+            block_on("surname", "city"),
         ],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,

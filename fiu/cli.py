@@ -40,6 +40,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         skip_bad_files=args.skip_bad_files,
         max_field_chars=args.max_field_chars,
         max_rows_per_file=args.max_rows_per_file,
+        judgements_path=args.judgements,
     )
     run(config, beam_args)
     return 0
@@ -74,6 +75,13 @@ def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
     print(report_text(report))
     print(f"\ngenerate {generated:.1f} s, demo total {time.perf_counter() - clock:.1f} s;"
           f" outputs in {out}", file=sys.stderr)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from fiu.resolve.explain import explain
+
+    print(explain(args.out_dir, args.left_ref, args.right_ref))
     return 0
 
 
@@ -160,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
                      help="record unreadable files in the manifest and go on, instead of stopping")
     run.add_argument("--max-field-chars", type=int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
                      help="a row with a longer field is quarantined (default: %(default)s)")
+    run.add_argument("--judgements", metavar="FILE",
+                     help="analysts' same/different pairs (CSV or JSON Lines: left_ref, "
+                          "right_ref, judgement), applied as hard links and cuts")
     run.add_argument("--max-rows-per-file", type=int, default=DEFAULT_MAX_ROWS_PER_FILE, metavar="N",
                      help="a file with more rows is a bad file, exit 2 (default: %(default)s)")
 
@@ -167,6 +178,11 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("out_dir")
     ev.add_argument("truth_file")
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
+
+    why = commands.add_parser("explain", help="why two records are, or are not, one entity")
+    why.add_argument("out_dir", help="a run's out folder")
+    why.add_argument("left_ref")
+    why.add_argument("right_ref")
 
     demo = commands.add_parser("demo", help="generate, run and evaluate the default world")
     demo.add_argument("--dir", default="demo", help="folder for the world, outputs and report")
@@ -210,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args, rest)
         handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train,
-                   "release": _release, "verify": _verify}
+                   "release": _release, "verify": _verify, "explain": _explain}
         return handler[args.command](args)
     except FiuError as err:
         if args.debug:

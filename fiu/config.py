@@ -31,6 +31,8 @@ class RunConfig:
     skip_bad_files: bool = False
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     max_rows_per_file: int = DEFAULT_MAX_ROWS_PER_FILE
+    # Analysts' same/different pairs (`fiu.resolve.judgements`).
+    judgements_path: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -62,6 +64,8 @@ def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
         **({"limits": [config.max_field_chars, config.max_rows_per_file]}
            if config.limits() != Limits() else {}),
         "model": config.model_path and Path(config.model_path).name,
+        **({"judgements": hashlib.sha256(Path(config.judgements_path).read_bytes()).hexdigest()}
+           if config.judgements_path and Path(config.judgements_path).is_file() else {}),
         "versions": versions,
     }
     return "run-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]

@@ -8,6 +8,8 @@ import pyarrow as pa
 
 from fiu.contract import KINDS
 from fiu.io.writers import write_json, write_jsonl, write_parquet
+from fiu.resolve.cluster import explained_schema
+from fiu.resolve.settings import MatchSettings
 from fiu.validate.report import findings_of
 
 from .stages import progress, timed
@@ -69,6 +71,33 @@ class WriteEntities(beam.PTransform):
             entities
             | "AllBatches" >> beam.combiners.ToList()
             | "WriteParquet" >> beam.Map(lambda batches: _write_entities(out_dir, batches))
+        )
+
+
+def _write_edges(out_dir: str, batches: list[pa.RecordBatch], settings: MatchSettings) -> int:
+    with timed("ResolveEntities"):
+        table = pa.Table.from_batches(batches, schema=explained_schema(settings))
+        table = table.sort_by([("left_ref", "ascending"), ("right_ref", "ascending")])
+        write_parquet(Path(out_dir) / "entity_edges.parquet", table)
+    return table.num_rows
+
+
+class WriteEntityEdges(beam.PTransform):
+    """`entity_edges.parquet`: every match and near miss with each comparison's level and
+    weight, sorted by the pair's refs (what `fiu explain` reads)."""
+
+    def __init__(self, out_dir: str, settings: MatchSettings) -> None:
+        super().__init__()
+        self.out_dir = out_dir
+        self.settings = settings
+
+    def expand(self, edges):
+        out_dir, settings = self.out_dir, self.settings
+        return (
+            edges
+            | "AllBatches" >> beam.combiners.ToList()
+            | "WriteParquet"
+            >> beam.Map(lambda batches: _write_edges(out_dir, batches, settings))
         )
 
 

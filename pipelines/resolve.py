@@ -1,14 +1,19 @@
-"""ResolveEntities: bucket → GroupByKey → compare → fit weights → score → cluster.
+"""ResolveEntities: frequencies → u from random pairs → bucket → GroupByKey → compare
+→ m by EM → λ and threshold → score → cluster.
 
-Blocks are shuffled by stable bucket (`zlib.crc32(key) % buckets`), so Beam moves one
-batch per bucket rather than one element per block; pairs found in several buckets are
-shuffled once more by the bucket of their left ref and kept once. Match weights are
-fitted once, on the summed counts of comparison-level patterns, and reach the scoring
-step as a side input. Clustering needs the whole graph, so edges and parties' strong
-identifiers are gathered to one place. The result equals `fiu.resolve.resolve_entities`.
+Value counts are summed across workers and return to every party batch as a side
+input (its `*_tf` columns). u is estimated once from random pairs over all parties in
+ref order, as in one process. Blocks are shuffled by stable bucket
+(`zlib.crc32(key) % buckets`), so Beam moves one batch per bucket rather than one
+element per block; pairs found in several buckets are shuffled once more by the bucket
+of their left ref and kept once. m is fitted on the summed counts of level patterns,
+λ and the threshold on the summed histogram of the pairs' evidence. Clustering needs
+the whole graph, so edges and parties' strong identifiers are gathered to one place.
+The result equals `fiu.resolve.resolve`.
 """
 from __future__ import annotations
 
+import copy
 import zlib
 from typing import Iterable, Iterator, Optional
 
@@ -17,20 +22,28 @@ import numpy as np
 import pyarrow as pa
 
 from fiu.contract import REF
-from fiu.resolve import level_matrix, resolution_stats
+from fiu.resolve import (
+    as_batch, judged_edges, judgement_counts, labelled_levels, level_matrix,
+    random_pair_levels, resolution_stats, sorted_parties,
+)
 from fiu.resolve.blocking import BlockingCounts, bucketed_blocks
-from fiu.resolve.cluster import EDGE_SCHEMA, clusters, match_edges
+from fiu.resolve.cluster import (
+    EDGE_SCHEMA, clusters, explained_pairs, match_edges, pair_level_matrix, pair_tf,
+)
 from fiu.resolve.compare import LEFT_REF, pair_levels, pair_schema, unique_pairs
-from fiu.resolve.parties import RESOLVED_KINDS, party_batch
+from fiu.resolve.frequencies import merge_counts, records_with, value_counts, with_frequencies
+from fiu.resolve.judgements import DIFFERENT, SAME, judged
+from fiu.resolve.parties import PARTY_SCHEMA, RESOLVED_KINDS, party_batch
+from fiu.resolve.sampling import comparison_space
 from fiu.resolve.settings import DEFAULT_SETTINGS, MatchSettings
-from fiu.resolve.weights import MatchWeights, fit_from_patterns
+from fiu.resolve.weights import MatchWeights, evidence_histogram, level_patterns
 
 from .stages import timed, timed_call
 from .tagged import MAIN, SplitTags
 
 COUNTS = "counts"
 ENTITY_CHUNK_ROWS = 100_000
-_IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth", "phone_norm")
+_IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth")
 
 
 class CompareBucket(beam.DoFn):
@@ -61,38 +74,91 @@ class CompareBucket(beam.DoFn):
             yield MAIN, (int(bucket), pairs.filter(pa.array(buckets == bucket)))
 
 
-class CountPatterns(beam.CombineFn):
-    """Counts of each comparison-level pattern over all unique pairs."""
+class SumHistogram(beam.CombineFn):
+    """Counts per key (a level pattern, or a rounded evidence value) summed."""
+
+    def create_accumulator(self) -> dict:
+        return {}
+
+    def add_input(self, counts: dict, keyed: dict) -> dict:
+        for key, c in keyed.items():
+            counts[key] = counts.get(key, 0.0) + c
+        return counts
+
+    def merge_accumulators(self, accumulators: Iterable[dict]) -> dict:
+        merged: dict = {}
+        for accumulator in accumulators:
+            self.add_input(merged, accumulator)
+        return merged
+
+    def extract_output(self, counts: dict) -> dict:
+        return counts
+
+
+class CountValues(beam.CombineFn):
+    """Value counts of the term-frequency fields over all party batches."""
 
     def __init__(self, settings: MatchSettings) -> None:
         self.settings = settings
 
-    def create_accumulator(self) -> dict[tuple[int, ...], float]:
-        return {}
+    def create_accumulator(self) -> tuple[list, dict]:
+        return [], {}
 
-    def add_input(
-        self, counts: dict[tuple[int, ...], float], pairs: pa.RecordBatch
-    ) -> dict[tuple[int, ...], float]:
-        levels = level_matrix(pairs, self.settings)
-        if len(levels):
-            patterns, n = np.unique(levels, axis=0, return_counts=True)
-            for pattern, c in zip(map(tuple, patterns.tolist()), n.tolist()):
-                counts[pattern] = counts.get(pattern, 0.0) + float(c)
-        return counts
+    def add_input(self, acc: tuple[list, dict], batch: pa.RecordBatch) -> tuple[list, dict]:
+        parts, records = acc
+        parts.append(value_counts(batch, self.settings))
+        for field, n in records_with(batch, self.settings).items():
+            records[field] = records.get(field, 0) + n
+        return [merge_counts(parts)], records
 
-    def merge_accumulators(
-        self, accumulators: Iterable[dict[tuple[int, ...], float]]
-    ) -> dict[tuple[int, ...], float]:
-        merged: dict[tuple[int, ...], float] = {}
-        for accumulator in accumulators:
-            for pattern, c in accumulator.items():
-                merged[pattern] = merged.get(pattern, 0.0) + c
-        return merged
+    def merge_accumulators(self, accumulators: Iterable[tuple[list, dict]]) -> tuple[list, dict]:
+        parts, records = [], {}
+        for more, counts in accumulators:
+            parts.extend(more)
+            for field, n in counts.items():
+                records[field] = records.get(field, 0) + n
+        return [merge_counts(parts)], records
 
-    def extract_output(
-        self, counts: dict[tuple[int, ...], float]
-    ) -> dict[tuple[int, ...], float]:
-        return counts
+    def extract_output(self, acc: tuple[list, dict]) -> tuple[dict, dict]:
+        parts, records = acc
+        return merge_counts(parts), records
+
+
+def _patterns(pairs: pa.RecordBatch, settings: MatchSettings) -> dict:
+    patterns, counts = level_patterns(level_matrix(pairs, settings))
+    return {tuple(p): float(c) for p, c in zip(patterns.tolist(), counts.tolist())}
+
+
+def _evidence(pairs: pa.RecordBatch, weights: MatchWeights) -> dict:
+    values, counts = evidence_histogram(
+        weights.evidence(pair_level_matrix(pairs, weights), pair_tf(pairs, weights))
+    )
+    return dict(zip(values.tolist(), counts.tolist()))
+
+
+def _fit_u(
+    _: object, parties: list[pa.RecordBatch], same_pairs: pa.Table, settings: MatchSettings
+) -> tuple[MatchWeights, object, float]:
+    """u from random pairs over all parties in ref order; the labelled pairs' levels."""
+    table = sorted_parties(pa.Table.from_batches(parties) if parties else PARTY_SCHEMA.empty_table())
+    batch = as_batch(table, table.schema)
+    weights = MatchWeights(settings).fit_u(random_pair_levels(batch, settings))
+    labelled = labelled_levels(batch, same_pairs, settings) if same_pairs.num_rows else None
+    return weights, labelled, float(comparison_space(batch.column("party_type")))
+
+
+def _fit_m(counts: dict, fitted: tuple, settings: MatchSettings) -> MatchWeights:
+    weights, labelled, _ = copy.deepcopy(fitted)
+    width = len(settings.comparisons)
+    keys = sorted(counts)
+    patterns = np.array(keys, dtype=np.int8).reshape(-1, width)
+    return weights.fit_m(patterns, np.array([counts[k] for k in keys]), labelled_levels=labelled)
+
+
+def _fit_prior(histogram: dict, weights: MatchWeights, fitted: tuple) -> MatchWeights:
+    values = np.array(sorted(histogram), dtype=float)
+    weights = copy.deepcopy(weights)
+    return weights.fit_prior(values, np.array([histogram[v] for v in values.tolist()]), fitted[2])
 
 
 def _sum_counts(counts: Iterable[BlockingCounts]) -> BlockingCounts:
@@ -107,24 +173,27 @@ def _entities_and_stats(
     blocking: BlockingCounts,
     weights: MatchWeights,
     settings: MatchSettings,
+    judgements: Optional[pa.Table],
 ) -> tuple[pa.Table, dict[str, object]]:
     parties = pa.Table.from_batches(
         identities, schema=identities[0].schema if identities else _identity_schema()
     )
-    edge_table = pa.Table.from_batches(edges, schema=EDGE_SCHEMA)
+    refs = set(parties.column(REF).to_pylist())
+    same, different = judged(judgements, SAME, refs), judged(judgements, DIFFERENT, refs)
+    edge_table = pa.concat_tables(
+        [pa.Table.from_batches(edges, schema=EDGE_SCHEMA), judged_edges(same)]
+    )
     entities, cluster_stats = clusters(
-        parties, edge_table, settings.strong_identifiers, settings.business_strong_identifiers,
-        settings.id_key,
+        parties, edge_table, settings.strong_identifiers, settings.id_key, cannot_link=different
     )
     stats = resolution_stats(
-        parties.num_rows, int(sum(pair_totals)), blocking, weights, cluster_stats, settings
+        parties.num_rows, int(sum(pair_totals)), blocking, weights, cluster_stats, settings,
+        judgement_counts(judgements, same, different),
     )
     return entities, stats
 
 
 def _identity_schema() -> pa.Schema:
-    from fiu.resolve.parties import PARTY_SCHEMA
-
     return pa.schema([PARTY_SCHEMA.field(name) for name in _IDENTITY_COLUMNS])
 
 
@@ -135,26 +204,39 @@ def _entity_batches(result: tuple[pa.Table, dict[str, object]]) -> Iterator[pa.R
 
 class ResolveEntities(beam.PTransform):
     """Normalised `(kind, batch)` → `{"entities": batches of (ref, entity_id),
-    "stats": one dict}`, over accounts and osint (other kinds are ignored).
+    "edges": batches of explained pairs, "stats": one dict}`, over accounts and osint
+    (other kinds are ignored); `judgements` are analysts' same/different pairs.
     """
 
-    def __init__(self, settings: Optional[MatchSettings] = None) -> None:
+    def __init__(
+        self, settings: Optional[MatchSettings] = None, judgements: Optional[pa.Table] = None
+    ) -> None:
         super().__init__()
         self.settings = settings or DEFAULT_SETTINGS
+        self.judgements = judgements
 
     def expand(self, records: beam.PCollection) -> dict[str, beam.PCollection]:
-        settings = self.settings
-        parties = (
+        settings, judgements = self.settings, self.judgements
+        raw_parties = (
             records
             | "KeepParties" >> beam.Filter(lambda kv: kv[0] in RESOLVED_KINDS)
             | "ToParties" >> beam.MapTuple(timed_call("ResolveEntities", party_batch))
+        )
+        frequencies = raw_parties | "CountValues" >> beam.CombineGlobally(CountValues(settings))
+        parties = raw_parties | "AddFrequencies" >> beam.Map(
+            timed_call("ResolveEntities", lambda batch, f: with_frequencies(batch, *f)),
+            beam.pvalue.AsSingleton(frequencies),
+        )
+        once = records.pipeline | "Once" >> beam.Create([None])
+        fitted_u = once | "FitU" >> beam.Map(
+            timed_call("ResolveEntities", _fit_u), beam.pvalue.AsList(parties),
+            judged(judgements, SAME), settings,
         )
         compared = (
             parties
             | "BucketBlocks" >> beam.FlatMap(timed_call("ResolveEntities", bucketed_blocks), settings)
             | "GroupBuckets" >> beam.GroupByKey()
-            | "ComparePairs"
-            >> beam.ParDo(CompareBucket(settings))
+            | "ComparePairs" >> beam.ParDo(CompareBucket(settings))
             | "SplitCompared" >> SplitTags(MAIN, COUNTS)
         )
         pairs = (
@@ -172,41 +254,45 @@ class ResolveEntities(beam.PTransform):
             | "PairBatches" >> beam.FlatMap(lambda batches: batches)
         )
         blocking = compared[COUNTS] | "SumBlockingCounts" >> beam.CombineGlobally(_sum_counts)
+        with_m = (
+            pairs
+            | "Patterns" >> beam.Map(_patterns, settings)
+            | "CountPatterns" >> beam.CombineGlobally(SumHistogram())
+            | "FitM" >> beam.Map(_fit_m, beam.pvalue.AsSingleton(fitted_u), settings)
+        )
         weights = (
             pairs
-            | "CountPatterns" >> beam.CombineGlobally(CountPatterns(settings))
-            | "FitWeights"
-            >> beam.Map(
-                lambda counts: fit_from_patterns(
-                    list(counts), list(counts.values()), settings
-                )
+            | "Evidence" >> beam.Map(_evidence, beam.pvalue.AsSingleton(with_m))
+            | "SumEvidence" >> beam.CombineGlobally(SumHistogram())
+            | "FitPrior" >> beam.Map(
+                _fit_prior, beam.pvalue.AsSingleton(with_m), beam.pvalue.AsSingleton(fitted_u)
             )
         )
         edges = pairs | "MatchEdges" >> beam.Map(
             timed_call("ResolveEntities", match_edges), beam.pvalue.AsSingleton(weights)
         )
+        explained = pairs | "ExplainPairs" >> beam.Map(
+            timed_call("ResolveEntities", explained_pairs), beam.pvalue.AsSingleton(weights)
+        )
         pair_totals = pairs | "CountPairs" >> beam.Map(lambda b: b.num_rows)
-        identities = parties | "StrongIdentifiers" >> beam.Map(
+        identities = raw_parties | "StrongIdentifiers" >> beam.Map(
             lambda b: b.select(list(_IDENTITY_COLUMNS))
         )
-        result = (
-            records.pipeline
-            | "Once" >> beam.Create([None])
-            | "Cluster"
-            >> beam.Map(
-                timed_call("ResolveEntities", _entities_and_stats),
-                beam.pvalue.AsList(identities),
-                beam.pvalue.AsList(edges),
-                beam.pvalue.AsList(pair_totals),
-                beam.pvalue.AsSingleton(blocking),
-                beam.pvalue.AsSingleton(weights),
-                settings,
-            )
+        result = once | "Cluster" >> beam.Map(
+            timed_call("ResolveEntities", _entities_and_stats),
+            beam.pvalue.AsList(identities),
+            beam.pvalue.AsList(edges),
+            beam.pvalue.AsList(pair_totals),
+            beam.pvalue.AsSingleton(blocking),
+            beam.pvalue.AsSingleton(weights),
+            settings,
+            judgements,
         )
         return {
             "entities": result | "EntityBatches" >> beam.FlatMap(_entity_batches),
+            "edges": explained,
             "stats": result | "Stats" >> beam.Map(lambda r: r[1]),
         }
 
 
-__all__ = ["ResolveEntities", "CompareBucket", "CountPatterns", "pair_schema"]
+__all__ = ["ResolveEntities", "CompareBucket", "SumHistogram", "pair_schema"]

@@ -27,13 +27,16 @@ from fiu.io.writers import write_json
 from fiu.manifest import build_manifest, kind_counts, summary_table, versions
 from fiu.packages.assemble import RunStamp, latest_observation
 from fiu.packages.partners import Partner, load_partners
+from fiu.resolve.judgements import load_judgements
 from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.validate.report import validation_section
 from fiu.validate.suites import load_suites
 
 from .detect import DetectCases
 from .normalise import Normalise
-from .outputs import WORK, WriteCases, WriteEntities, WriteQuarantine, WriteRecord
+from .outputs import (
+    WORK, WriteCases, WriteEntities, WriteEntityEdges, WriteQuarantine, WriteRecord,
+)
 from .package import AssemblePackages, EnrichCases
 from .read import BAD_FILES, COUNTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
@@ -45,7 +48,10 @@ from .validate import UNKNOWN_ACCOUNTS, ValidateRows
 # place, and the manifest, written last, marks the out folder complete. A killed run
 # leaves at most STAGING, which the next run clears.
 STAGING = ".partial"
-PUBLISHED = ("quarantine", "entities.parquet", "cases.jsonl", "packages", "validation")
+PUBLISHED = (
+    "quarantine", "entities.parquet", "entity_edges.parquet", "cases.jsonl", "packages",
+    "validation",
+)
 AUDIT_LOG = "audit.jsonl"
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
 OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
@@ -67,7 +73,9 @@ def build(
     records = checked["accepted"] | "Normalise" >> Normalise()
     tables = _by_kind(records)
     id_key = run_key(f.sha256 for f in files)
-    resolved = records | "ResolveEntities" >> ResolveEntities(replace(DEFAULT_SETTINGS, id_key=id_key))
+    judgements = load_judgements(cfg.judgements_path) if cfg.judgements_path else None
+    matching = replace(DEFAULT_SETTINGS, id_key=id_key)
+    resolved = records | "ResolveEntities" >> ResolveEntities(matching, judgements)
     model = CaseModel.load(cfg.model_path) if cfg.model_path else None
     detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
         model=model, threshold=cfg.threshold, id_key=id_key
@@ -78,6 +86,7 @@ def build(
     counts = _counts(p, read[COUNTS], checked[COUNTS], quarantined)
     stamp_fields = stamp | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
     resolved["entities"] | "WriteEntities" >> WriteEntities(out)
+    resolved["edges"] | "WriteEntityEdges" >> WriteEntityEdges(out, matching)
     cases | "WriteCases" >> WriteCases(out)
     for name, collection in (
         ("bad_files", read[BAD_FILES]),

@@ -44,3 +44,23 @@ def test_packages_exist_for_every_case_at_or_above_the_threshold(e2e_world):
     packaged = {p.name for p in (folder / "out" / "packages").iterdir()}
     above = {c["case_id"] for c in cases if c["score"] >= manifest["config"]["threshold"]}
     assert above and above <= packaged
+
+
+def test_every_match_is_explained_and_fiu_explain_shows_the_waterfall(e2e_world, capsys):
+    from fiu.cli import main
+
+    folder, _, manifest, _ = e2e_world
+    edges = pq.read_table(folder / "out" / "entity_edges.parquet").to_pandas()
+    assert edges["is_match"].any()
+    weights = manifest["resolution"]["weights"]
+    parts = [c for c in edges.columns if c.endswith("_weight") and c not in ("prior_weight", "match_weight")]
+    total = edges["prior_weight"] + edges[parts].sum(axis=1)
+    assert (abs(total - edges["match_weight"]) < 1e-4).all()  # the waterfall adds up
+    threshold = weights["threshold_match_weight"]  # rounded to 1e-6 in the manifest
+    assert (edges.loc[edges["is_match"], "match_weight"] >= threshold - 1e-5).all()
+    assert (edges.loc[~edges["is_match"], "match_weight"] < threshold + 1e-5).all()
+    match = edges[edges["is_match"]].iloc[0]
+    assert main(["explain", str(folder / "out"), match["left_ref"], match["right_ref"]]) == 0
+    shown = capsys.readouterr().out
+    assert "prior (λ)" in shown and "match" in shown and "name" in shown
+    assert main(["explain", str(folder / "out"), match["left_ref"], "osint:not-a-record"]) == 2

@@ -137,14 +137,39 @@ def normalise_addresses(addresses: StrArray) -> pa.Array:
     return map_unique(addresses, address_line)
 
 
-def _place(postal_codes: pa.Array, cities: pa.Array, regions: pa.Array) -> pa.Array:
-    """Postal code (US ZIP cut to five digits) or else `CITY REGION`, upper case."""
-    postal = pc.utf8_upper(pc.replace_substring_regex(postal_codes, r"[^0-9A-Za-z]", ""))
+def postal_codes(values: StrArray) -> pa.Array:
+    """Postal codes upper case without spaces or punctuation, a US ZIP+4 cut to five
+    digits; null when nothing is left.
+
+    >>> postal_codes(pa.array(["78701-1234", "m5v 2t6", " "])).to_pylist()
+    ['78701', 'M5V2T6', None]
+    """
+    postal = pc.utf8_upper(pc.replace_substring_regex(as_array(values), r"[^0-9A-Za-z]", ""))
     zip5 = pc.extract_regex(postal, r"^(?P<z>[0-9]{5})(?:[0-9]{4})?$")
     postal = pc.if_else(pc.is_valid(zip5), pc.struct_field(zip5, [0]), postal)
-    postal = pc.if_else(pc.equal(postal, ""), pa.scalar(None, pa.string()), postal)
-    city = map_unique(cities, lambda c: " ".join(_TOKEN.findall(fold(c).upper())) or None)
-    region = pc.utf8_upper(pc.utf8_trim_whitespace(regions))
+    return pc.if_else(pc.equal(postal, ""), pa.scalar(None, pa.string()), postal)
+
+
+def city_names(values: StrArray) -> pa.Array:
+    """City names folded to upper-case ASCII words, once per distinct value.
+
+    >>> city_names(pa.array(["San José", "st. james"])).to_pylist()
+    ['SAN JOSE', 'ST JAMES']
+    """
+    return map_unique(values, lambda c: " ".join(_TOKEN.findall(fold(c).upper())) or None)
+
+
+def regions(values: StrArray) -> pa.Array:
+    """Region (state, province) codes upper case, trimmed; null when empty."""
+    region = pc.utf8_upper(pc.utf8_trim_whitespace(as_array(values)))
+    return pc.if_else(pc.equal(region, ""), pa.scalar(None, pa.string()), region)
+
+
+def _place(postal: pa.Array, cities: pa.Array, region_codes: pa.Array) -> pa.Array:
+    """Postal code (US ZIP cut to five digits) or else `CITY REGION`, upper case."""
+    postal = postal_codes(postal)
+    city = city_names(cities)
+    region = regions(region_codes)
     city_region = pc.binary_join_element_wise(
         pc.fill_null(city, ""), pc.fill_null(region, ""), " "
     )

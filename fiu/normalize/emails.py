@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from typing import Optional
 
 import pyarrow as pa
@@ -41,3 +42,25 @@ def normalise_email(text: str) -> Optional[str]:
 def normalise_emails(emails: StrArray) -> pa.Array:
     """`normalise_email` over a column, once per distinct value."""
     return map_unique(emails, normalise_email)
+
+
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+
+
+def website_host(text: str) -> Optional[str]:
+    """The host of a published web address, lower case, without scheme, `www.`, port or
+    path: what two records share when they name the same site; None when not a host.
+
+    >>> website_host("HTTPS://www.GoldenLotusSpa.example.com/book?x=1")
+    'goldenlotusspa.example.com'
+    >>> website_host("not a site")
+    """
+    text = text.strip().lower()
+    host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+    host = host.removeprefix("www.").rstrip(".")
+    return host if _HOST.match(host) else None
+
+
+def normalise_websites(sites: StrArray) -> pa.Array:
+    """`website_host` over a column, once per distinct value."""
+    return map_unique(sites, website_host)

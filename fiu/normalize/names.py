@@ -8,52 +8,47 @@ middle initials dropped; a nickname in first position becomes its formal name
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Optional
 
 import pyarrow as pa
+import jellyfish
 import pyarrow.compute as pc
+from anyascii import anyascii
+from cleanco import basename, prepare_default_terms
 
 from .unique import StrArray, as_array, map_unique, map_unique_lists
 
-# Letters NFKD does not decompose into a base letter plus marks.
-_LETTERS = str.maketrans(
-    {
-        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
-        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
-        "Þ": "TH", "ı": "i", "ħ": "h", "ŋ": "ng",
-        "‘": "'", "’": "'", "`": "'", "´": "'", "–": "-", "—": "-",
-    }
-)
-# Cyrillic and Greek letters as commonly romanised (passport-style), lower case.
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
-    )
-)
-_GREEK = dict(
-    zip(
-        "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώς",
-        "a v g d e z i th i k l m n x o p r s t y f ch ps o a e i i o y o s".split(),
-    )
-)
-_SCRIPT = str.maketrans(
-    {k: ("" if v == "_" else v) for k, v in {**_CYRILLIC, **_GREEK}.items()}
-)
+# Han, Hangul and Kana are written without spaces; each character is one syllable.
+_SYLLABIC = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+
+
+# Korean family names as passports and banks spell them, where anyascii's Revised
+# Romanisation differs (`김` is `Gim` there, `Kim` on every card).
+_KOREAN_SURNAMES = {
+    "김": "Kim", "이": "Lee", "박": "Park", "최": "Choi", "정": "Jung", "조": "Cho",
+    "윤": "Yoon", "임": "Lim", "신": "Shin", "권": "Kwon", "안": "Ahn", "류": "Ryu",
+    "노": "Noh", "우": "Woo", "구": "Koo", "곽": "Kwak", "강": "Kang", "장": "Jang",
+}
+
+
+def _syllables(match: re.Match[str]) -> str:
+    """`김민준` → ` Kim Minjun `: the first syllable (the family name in Chinese,
+    Korean and Japanese order) apart from the rest, as romanised names are written."""
+    text = match.group(0)
+    parts = [_KOREAN_SURNAMES.get(text[0]) or anyascii(text[0])] + [anyascii(c) for c in text[1:]]
+    return " " + " ".join([parts[0], "".join(parts[1:])]).strip() + " "
 
 
 def fold(text: str) -> str:
-    """Lower case ASCII: accents stripped, other scripts romanised where we know how.
+    """Lower case ASCII: accents stripped and every script romanised (`anyascii`).
 
-    >>> fold("José Ñúñez-Øster")
-    'jose nunez-oster'
+    >>> fold("José Ñúñez-Øster"), fold("Дмитрий"), fold("김민준"), fold("张伟")
+    ('jose nunez-oster', 'dmitriy', 'kim minjun', 'zhang wei')
     """
     if text.isascii():  # most names: nothing to strip or romanise
         return text.replace("`", "'").lower()
-    text = text.translate(_LETTERS).lower().translate(_SCRIPT)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    text = _SYLLABIC.sub(_syllables, text)
+    return " ".join(anyascii(text).replace("`", "'").lower().split())
 
 
 _HONORIFICS = frozenset(
@@ -124,34 +119,62 @@ def person_name(text: str) -> Optional[str]:
     return " ".join(tokens)
 
 
-_LEGAL = frozenset(
-    "llc lc llp lllp lp ltd limited inc incorporated corp corporation co company pllc "
-    "plc pc pa gmbh ag sa sas sarl srl bv nv oy ab as kk pty sdn bhd "
-    "sociedad anonima".split()
+# cleanco's legal forms of many countries, less those that are everyday words or US
+# state codes in English business names: "Blue Lotus Spa" is a spa, not an S.p.A.
+_NOT_LEGAL_FORMS = frozenset("spa sp ent private pt se ca sd ok at ad uk eu ps pp gp".split())
+_LEGAL_TERMS = [
+    term for term in prepare_default_terms()
+    if not (len(term[1]) == 1 and term[1][0] in _NOT_LEGAL_FORMS)
+]
+_LEGAL_ENDS = frozenset(
+    words[-1].replace(".", "").replace("/", "") for _, words in _LEGAL_TERMS
 )
-# Dotted forms (`L.L.C.`, `S.A. de C.V.`) and suffixes of more than one word.
+# Words of legal forms that mark a name as a business; particles of persons' names
+# that also occur in forms (`s de rl`, `s en c`) do not.
+_NAME_PARTICLES = frozenset("a c d e i s y da de del di do du el en la le van von".split())
+_LEGAL = frozenset(
+    w for _, words in _LEGAL_TERMS for w in words if w.isalpha() and w not in _NAME_PARTICLES
+)
 _DOTTED = re.compile(r"\b((?:[a-z]\.){2,}[a-z]?\.?)")
-_MULTI_SUFFIX = re.compile(r"\b(s a de c v|sa de cv|de c v|de cv|s de rl|d b a|dba)\b.*$")
+# `Jade Nails LLC dba Jade Spa`: the registered name is what comes before `dba`.
+_TRADE_NAME = re.compile(r"\s(?:d/b/a|d\.b\.a\.?|dba|t/a|aka)\s.*$")
+_LAST_WORD = re.compile(r"([a-z0-9/]+)[^a-z0-9/]*$")
+
+
+def _without_legal_form(text: str) -> str:
+    """`text` less its trailing legal forms (cleanco), e.g. `co., ltd.`."""
+    for _ in range(2):  # `Lucky Star Co., Ltd.`: two forms in a row
+        last = _LAST_WORD.search(_DOTTED.sub(lambda m: m.group(1).replace(".", ""), text))
+        if not last or last.group(1).replace("/", "") not in _LEGAL_ENDS:
+            break
+        stripped = basename(text, terms=_LEGAL_TERMS, prefix=False, middle=False, suffix=True)
+        if stripped == text or stripped.strip(" ,.").removeprefix("the").strip() == "":
+            break  # `The Company` is its name, not a form
+        text = stripped
+    return text
 
 
 def business_name(text: str) -> Optional[str]:
-    """A business name without legal form, leading `The`, or punctuation; `&` → `and`.
+    """A business name without legal form (cleanco's list of forms across countries),
+    leading `The`, or punctuation; `&` → `and`.
 
     >>> business_name("The Golden Lotus Spa, L.L.C.")
     'golden lotus spa'
-    >>> business_name("SMITH & SONS CO.")
-    'smith and sons'
+    >>> business_name("SMITH & SONS CO."), business_name("Blue Nail Spa Incorporated")
+    ('smith and sons', 'blue nail spa')
+    >>> business_name("Taqueria El Sol S.A. de C.V."), business_name("Lucky Star Co., Ltd.")
+    ('taqueria el sol', 'lucky star')
     """
-    text = fold(text).replace("&", " and ").replace("+", " and ")
+    text = _without_legal_form(_TRADE_NAME.sub("", fold(text)).strip())
+    text = text.replace("&", " and ").replace("+", " and ")
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
     text = _APOSTROPHE.sub("", text)
     text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
-    text = _MULTI_SUFFIX.sub("", text).strip()
     tokens = text.split()
     if len(tokens) > 1 and tokens[0] == "the":
         tokens.pop(0)
-    while len(tokens) > 1 and (tokens[-1] in _LEGAL or tokens[-1] == "and"):
-        tokens.pop()  # `Smith & Co.` → `smith`
+    while len(tokens) > 1 and tokens[-1] == "and":
+        tokens.pop()
     return " ".join(tokens) or None
 
 
@@ -163,6 +186,16 @@ _BUSINESS_WORDS = _LEGAL | frozenset(
     "janitorial logistics transport trucking imports exports market store shop the and "
     "llc inc corp".split()
 )
+
+
+def phonetic(word: str) -> str:
+    """Metaphone code of one word (jellyfish), at most 4 letters; "" for no letters.
+
+    >>> [phonetic(w) for w in ("smith", "smyth", "catherine", "kathryn", "mohammed", "muhammad")]
+    ['SM0', 'SM0', 'K0RN', 'K0RN', 'MHMT', 'MHMT']
+    """
+    letters = "".join(c for c in word if c.isalpha() and c.isascii())
+    return jellyfish.metaphone(letters)[:4].upper() if letters else ""
 
 
 def looks_like_business(text: str) -> bool:

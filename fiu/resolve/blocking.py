@@ -1,18 +1,17 @@
 """Candidate pairs: parties that share a block key, found inside stable hash buckets.
 
-Each party gets several block keys (`t:` phone, `e:` e-mail, `a:` address key, `n:`
-first and last name tokens, `p:` their phonetic codes, `d:` date of birth and first
-initial). A key's bucket is `zlib.crc32(key) % buckets`, so a whole block lands in one
+Each party gets several block keys (`t:` phone, `e:` e-mail, `w:` web host, `a:`
+address key, `n:` its first name token with each later one, `p:` their sound codes,
+`d:` date of birth and first initial, `l:` each name token with the postal code, or
+the city where there is none). A key's bucket is `zlib.crc32(key) % buckets`, so a whole block lands in one
 bucket on every worker, and Beam shuffles one batch per bucket rather than one element
 per block. Inside a bucket, every block of at most `max_block_size` members gives all
 its pairs; bigger blocks are skipped and counted.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -20,52 +19,11 @@ import pyarrow.compute as pc
 
 from ..buckets import bucket_of
 from ..contract import REF
+from ..normalize.names import phonetic
 from .parties import BUSINESS, PERSON
 from .settings import MatchSettings
 
 BLOCK_KEY = "block_key"
-
-# --- a small phonetic code -------------------------------------------------------------
-
-_PHONETIC_RULES = [
-    (re.compile(r"^(KN|GN|PN|WR|PS)"), lambda m: m.group(1)[1]),
-    (re.compile(r"^X"), lambda m: "S"),
-    (re.compile(r"^WH"), lambda m: "W"),
-    (re.compile(r"SCH"), lambda m: "SK"),
-    (re.compile(r"PH"), lambda m: "F"),
-    (re.compile(r"CK"), lambda m: "K"),
-    (re.compile(r"[SC]H"), lambda m: "X"),
-    (re.compile(r"TH"), lambda m: "0"),
-    (re.compile(r"DG(?=[EIY])"), lambda m: "J"),
-    (re.compile(r"GH(?![AEIOU])"), lambda m: ""),
-    (re.compile(r"C(?=[EIY])"), lambda m: "S"),
-    (re.compile(r"[CQ]"), lambda m: "K"),
-    (re.compile(r"D"), lambda m: "T"),
-    (re.compile(r"X"), lambda m: "KS"),
-    (re.compile(r"Z"), lambda m: "S"),
-    (re.compile(r"V"), lambda m: "F"),
-    (re.compile(r"(?<=.)[HW](?![AEIOU])"), lambda m: ""),
-    (re.compile(r"(?<=.)[AEIOUY]"), lambda m: ""),
-    (re.compile(r"^[AEIOUY]"), lambda m: "A"),
-]
-_REPEATS = re.compile(r"(.)\1+")
-
-
-@lru_cache(maxsize=1 << 16)
-def phonetic(word: str) -> str:
-    """A metaphone-like sound code of one word, at most 4 letters.
-
-    >>> [phonetic(w) for w in ("smith", "smyth", "schmidt", "catherine", "kathryn")]
-    ['SM0', 'SM0', 'SKMT', 'K0RN', 'K0RN']
-    """
-    code = re.sub(r"[^A-Z]", "", word.upper())
-    if not code:
-        return ""
-    code = _REPEATS.sub(r"\1", code)
-    for pattern, repl in _PHONETIC_RULES:
-        code = pattern.sub(repl, code)
-    return _REPEATS.sub(r"\1", code)[:4]
-
 
 # --- block keys ------------------------------------------------------------------------
 
@@ -73,26 +31,59 @@ def phonetic(word: str) -> str:
 def _name_keys(marked_name: str, want_tokens: bool, want_phonetic: bool) -> list[str]:
     """Name block keys of `P|john smith` (person) or `B|golden lotus spa` (business).
 
-    A person's key is the first and last token, sorted (so order does not matter); a
-    one-word name (most ads) gets none, it would only gather every "Candy". A
-    business's key is its whole name, since trade words ("spa") are shared widely.
+    A person's keys pair the first token with each later one, sorted (so order does
+    not matter, and `maria garcia lopez` meets `maria garcia`); a one-word name (most
+    ads) gets none, it would only gather every "Candy". A business's key is its whole
+    name, since trade words ("spa") are shared widely.
+
+    >>> _name_keys("P|maria garcia lopez", True, False)
+    ['n:garcia maria', 'n:lopez maria']
     """
     kind, _, name = marked_name.partition("|")
     tokens = name.split()
     if kind == "B":
-        parts = tokens
-    elif len(tokens) >= 2:
-        parts = sorted({tokens[0], tokens[-1]})
+        groups = [tokens] if tokens else []
     else:
-        return []
+        groups = [sorted({tokens[0], t}) for t in tokens[1:4] if t != tokens[0]]
     keys = []
-    if want_tokens:
-        keys.append("n:" + " ".join(parts))
-    if want_phonetic:
-        codes = [phonetic(t) for t in parts]
-        if all(codes):
-            keys.append("p:" + " ".join(codes))
-    return keys
+    for parts in groups:
+        if want_tokens:
+            keys.append("n:" + " ".join(parts))
+        if want_phonetic:
+            codes = [phonetic(t) for t in parts]
+            if all(codes):
+                keys.append("p:" + " ".join(codes))
+    return list(dict.fromkeys(keys))
+
+
+def _place_keys(marked: str) -> list[str]:
+    """`l:` keys of `john smith|78701`: each name token of a person with the place, so
+    that a typo in one part of a name still meets the other part in the same place.
+
+    >>> _place_keys("P|jon smith|78701")
+    ['l:jon|78701', 'l:smith|78701']
+    """
+    kind, name, place = marked.split("|", 2)
+    if kind != "P" or not place:
+        return []
+    return [f"l:{t}|{place}" for t in dict.fromkeys(name.split()[:4])]
+
+
+def _dictionary_keys(
+    values: pa.Array, rows: np.ndarray, make: Callable[[str], list[str]]
+) -> tuple[np.ndarray, pa.Array]:
+    """`make` over each distinct value once; `(row, key)` for every key of every row."""
+    encoded = pc.dictionary_encode(values)
+    per_value = [make(v) for v in encoded.dictionary.to_pylist()]
+    lengths = np.array([len(k) for k in per_value], dtype=np.int64)
+    key_values = pa.array([k for ks in per_value for k in ks], pa.string())
+    starts = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+    valid = ~np.asarray(pc.is_null(encoded.indices))
+    codes = encoded.indices.to_numpy(zero_copy_only=False)[valid].astype(np.int64)
+    rows = rows[valid]
+    repeat = lengths[codes]
+    take = np.repeat(starts[codes], repeat) + _ranges(repeat)
+    return np.repeat(rows, repeat), key_values.take(pa.array(take, pa.int64()))
 
 
 def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
@@ -116,6 +107,7 @@ def party_keys(parties: pa.RecordBatch, settings: MatchSettings) -> pa.Table:
         ("phone", "t:", "phone_norm"),
         ("email", "e:", "email_norm"),
         ("address", "a:", "address_key"),
+        ("website", "w:", "website"),
     ):
         if name in wanted and column in parties.schema.names:
             rows.append(np.arange(n))
@@ -124,39 +116,34 @@ def party_keys(parties: pa.RecordBatch, settings: MatchSettings) -> pa.Table:
     flat = names.flatten()
     if flat.type != pa.string():
         flat = flat.cast(pa.string())
-    if "dob_initial" in wanted and "date_of_birth" in parties.schema.names:
-        # The first letter of each own name, so `Bill`/`William` still share a key
-        # after the nickname map and aliases add their own initial.
-        initials = pc.utf8_slice_codeunits(flat, 0, 1)
-        dob = parties.column("date_of_birth").cast(pa.string())
-        name_rows = pc.list_parent_indices(names).to_numpy(zero_copy_only=False)
-        rows.append(name_rows)
-        keys.append(
-            pc.binary_join_element_wise(
-                pa.scalar("d"), dob.take(pa.array(name_rows, pa.int64())), initials, ":"
-            )
-        )
+    if "date_of_birth" in wanted and "date_of_birth" in parties.schema.names:
+        # A date of birth alone: a given name may be recorded as another one.
+        rows.append(np.arange(n))
+        keys.append(_prefixed("d:", parties.column("date_of_birth").cast(pa.string())))
     want_tokens = "name_tokens" in wanted
     want_phonetic = "name_phonetic" in wanted
+    name_rows = pc.list_parent_indices(names)
+    marker = pc.if_else(
+        pc.equal(parties.column("party_type").take(name_rows), BUSINESS), "B", "P"
+    )
+    name_rows_np = name_rows.to_numpy(zero_copy_only=False)
     if want_tokens or want_phonetic:
-        name_rows = pc.list_parent_indices(names)
-        is_business = pc.equal(parties.column("party_type").take(name_rows), BUSINESS)
-        marker = pc.if_else(is_business, "B", "P")
-        encoded = pc.dictionary_encode(pc.binary_join_element_wise(marker, flat, "|"))
-        per_name = [
-            _name_keys(v, want_tokens, want_phonetic) for v in encoded.dictionary.to_pylist()
-        ]
-        lengths = np.array([len(k) for k in per_name], dtype=np.int64)
-        key_values = pa.array([k for ks in per_name for k in ks], pa.string())
-        starts = np.concatenate([[0], np.cumsum(lengths)])[:-1]
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        name_rows = pc.list_parent_indices(names).to_numpy(zero_copy_only=False)
-        valid = ~np.asarray(pc.is_null(encoded.indices))
-        codes, name_rows = codes[valid], name_rows[valid]
-        repeat = lengths[codes]
-        take = np.repeat(starts[codes], repeat) + _ranges(repeat)
-        rows.append(np.repeat(name_rows, repeat))
-        keys.append(key_values.take(pa.array(take, pa.int64())))
+        key_rows, key_values = _dictionary_keys(
+            pc.binary_join_element_wise(marker, flat, "|"), name_rows_np,
+            lambda v: _name_keys(v, want_tokens, want_phonetic),
+        )
+        rows.append(key_rows)
+        keys.append(key_values)
+    if "name_place" in wanted and "postal_code" in parties.schema.names:
+        # Each name part in the postal code, and in the city: a slip in one part of
+        # the name, or in the postal code, still leaves one of these keys shared.
+        for place in (parties.column("postal_code"), parties.column("city")):
+            marked = pc.binary_join_element_wise(
+                marker, flat, pc.fill_null(place.take(name_rows), ""), "|"
+            )
+            key_rows, key_values = _dictionary_keys(marked, name_rows_np, _place_keys)
+            rows.append(key_rows)
+            keys.append(key_values)
     if not rows:
         return pa.table({"row": pa.array([], pa.int64()), "key": pa.array([], pa.string())})
     table = pa.table(

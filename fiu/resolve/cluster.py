@@ -1,5 +1,6 @@
-"""Entities: connected components of match edges, split where members disagree on a
-strong identifier, named by a stable hash of their smallest member ref.
+"""Entities: connected components of match edges (and analysts' "same" pairs), split
+where members disagree on a strong identifier or an analyst said "different", named by
+a stable hash of their smallest member ref.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from scipy.sparse.csgraph import connected_components
 
 from ..contract import REF
 from ..ids import opaque_id
-from .compare import BUSINESS_PAIR, LEFT_REF, RIGHT_REF
-from .parties import BUSINESS, UNKNOWN
+from .compare import LEFT_REF, RIGHT_REF, tf_column
+from .parties import UNKNOWN
+from .settings import MatchSettings
 from .weights import MatchWeights
 
 ENTITY_ID = "entity_id"
@@ -39,30 +41,87 @@ def entity_id(smallest_ref: str, key: str = "") -> str:
     return opaque_id("ent", smallest_ref, key)
 
 
+def pair_tf(pairs: pa.RecordBatch | pa.Table, weights: MatchWeights) -> np.ndarray:
+    """(pairs × comparisons) frequencies of shared values, NaN where none."""
+    comparisons = weights._settings().comparisons
+    out = np.full((pairs.num_rows, len(comparisons)), np.nan)
+    for c, comparison in enumerate(comparisons):
+        name = tf_column(comparison)
+        if comparison.term_frequency and name in pairs.schema.names:
+            column = pc.fill_null(pairs.column(name), np.nan)
+            out[:, c] = np.asarray(column.to_numpy(zero_copy_only=False), dtype=float)
+    return out
+
+
+def pair_level_matrix(pairs: pa.RecordBatch | pa.Table, weights: MatchWeights) -> np.ndarray:
+    """(pairs × comparisons) int8 levels."""
+    names = list(weights.comparisons_)
+    if pairs.num_rows == 0:
+        return np.zeros((0, len(names)), dtype=np.int8)
+    return np.column_stack(
+        [np.asarray(pairs.column(n).to_numpy(zero_copy_only=False), dtype=np.int8) for n in names]
+    )
+
+
+def _refs(pairs: pa.RecordBatch | pa.Table, name: str) -> pa.Array:
+    column = pairs.column(name)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
+    return column
+
+
 def match_edges(
     pairs: pa.RecordBatch | pa.Table, weights: MatchWeights
 ) -> pa.RecordBatch:
     """The pairs `weights.predict` calls matches, with their match weight."""
-    names = list(weights.comparisons_)
     if pairs.num_rows == 0:
         return pa.RecordBatch.from_pylist([], schema=EDGE_SCHEMA)
-    levels = np.column_stack(
-        [np.asarray(pairs.column(n).to_numpy(zero_copy_only=False)) for n in names]
-    )
-    weight = weights.match_weight(levels)
-    business = np.asarray(
-        pairs.column(BUSINESS_PAIR).to_numpy(zero_copy_only=False), dtype=bool
-    )
-    keep = weights.predict(levels, business)
-    left = pairs.column(LEFT_REF)
-    right = pairs.column(RIGHT_REF)
-    if isinstance(left, pa.ChunkedArray):
-        left, right = left.combine_chunks(), right.combine_chunks()
-    mask = pa.array(keep)
+    weight = weights.match_weight(pair_level_matrix(pairs, weights), pair_tf(pairs, weights))
+    mask = pa.array(weight >= weights.threshold_)
     return pa.RecordBatch.from_arrays(
-        [left.filter(mask), right.filter(mask), pa.array(weight[keep], pa.float64())],
+        [_refs(pairs, LEFT_REF).filter(mask), _refs(pairs, RIGHT_REF).filter(mask),
+         pa.array(weight[np.asarray(mask)], pa.float64())],
         schema=EDGE_SCHEMA,
     )
+
+
+def explained_schema(settings: MatchSettings) -> pa.Schema:
+    """`entity_edges.parquet`: one row per scored pair worth a look, with the waterfall."""
+    fields = [
+        pa.field(LEFT_REF, pa.string()), pa.field(RIGHT_REF, pa.string()),
+        pa.field(MATCH_WEIGHT, pa.float64()), pa.field("match_probability", pa.float64()),
+        pa.field("is_match", pa.bool_()), pa.field("prior_weight", pa.float64()),
+    ]
+    for name in (c.name for c in settings.comparisons):
+        fields += [pa.field(f"{name}_level", pa.int8()), pa.field(f"{name}_weight", pa.float64())]
+    return pa.schema(fields)
+
+
+EXPLAINED_MIN_WEIGHT = -10.0  # near misses within 10 bits of even odds are kept too
+
+
+def explained_pairs(
+    pairs: pa.RecordBatch | pa.Table, weights: MatchWeights
+) -> pa.RecordBatch:
+    """Every match and near miss (weight ≥ −10 bits) with each comparison's level and
+    its contribution to the weight (Splink's waterfall), for analysts and `fiu explain`."""
+    schema = explained_schema(weights._settings())
+    if pairs.num_rows == 0:
+        return pa.RecordBatch.from_pylist([], schema=schema)
+    levels = pair_level_matrix(pairs, weights)
+    parts = weights.contributions(levels, pair_tf(pairs, weights))
+    weight = weights.match_weight(levels, pair_tf(pairs, weights))
+    keep = weight >= min(EXPLAINED_MIN_WEIGHT, weights.threshold_)
+    mask = pa.array(keep)
+    arrays = [
+        _refs(pairs, LEFT_REF).filter(mask), _refs(pairs, RIGHT_REF).filter(mask),
+        pa.array(weight[keep]), pa.array(1.0 / (1.0 + np.exp2(-weight[keep]))),
+        pa.array(weight[keep] >= weights.threshold_),
+        pa.array(np.full(int(keep.sum()), weights.prior_weight_)),
+    ]
+    for c in range(levels.shape[1]):
+        arrays += [pa.array(levels[keep, c], pa.int8()), pa.array(np.round(parts[keep, c], 6))]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def _conflicts(labels: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -76,21 +135,46 @@ def _conflicts(labels: np.ndarray, values: np.ndarray) -> np.ndarray:
     return per_label.filter(pc.greater(per_label["value_count"], 1))["label"].to_numpy()
 
 
+def compatible(value: str, other: str) -> bool:
+    """Two values of a strong identifier that one party may hold: equal, or two dates
+    a slip apart (two of year, month and day agree, or day and month swapped).
+
+    >>> compatible("1980-02-03", "1980-02-08"), compatible("1980-02-03", "1980-03-02")
+    (True, True)
+    >>> compatible("1980-02-03", "1991-07-03"), compatible("person", "business")
+    (False, False)
+    """
+    if value == other:
+        return True
+    a, b = value.split("-"), other.split("-")
+    if len(a) != 3 or len(b) != 3:
+        return False
+    same = sum(x == y for x, y in zip(a, b))
+    return same >= 2 or (a[0] == b[0] and a[1] == b[2] and a[2] == b[1])
+
+
 def _split_component(
     members: np.ndarray,
     edges: list[tuple[float, int, int]],
     identifiers: Sequence[np.ndarray],
     labels: np.ndarray,
+    apart: dict[int, set[int]],
 ) -> None:
-    """Regroup one conflicting component greedily, strongest edge first, refusing any
-    union that would put two different values of a strong identifier together.
+    """Regroup one conflicting component greedily, strongest edge first, refusing a
+    union that would put two parties an analyst marked "different" together (`apart`:
+    index → indices), or two holders of incompatible values of a strong identifier
+    (`compatible`) that no match edge joins directly: a pair's own evidence may
+    outweigh a different date of birth, but a chain through others may not.
     """
     # Loop over the edges of the few conflicting components only (order matters).
     parent = {int(i): int(i) for i in members}
-    seen = {
-        int(i): [frozenset([v[i]]) if v[i] is not None else frozenset() for v in identifiers]
+    linked = {(min(a, b), max(a, b)) for _, a, b in edges}
+    holders = {  # per group and identifier: {value: members holding it}
+        int(i): [{v[i]: {int(i)}} if v[i] is not None else {} for v in identifiers]
         for i in members
     }
+    group = {int(i): {int(i)} for i in members}
+    kept_apart = {int(i): set(apart.get(int(i), ())) for i in members}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -98,16 +182,30 @@ def _split_component(
             i = parent[i]
         return i
 
-    for _, a, b in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+    def disagree(ra: int, rb: int) -> bool:
+        for left, right in zip(holders[ra], holders[rb]):
+            for value, xs in left.items():
+                for other, ys in right.items():
+                    if not compatible(value, other) and any(
+                        (min(x, y), max(x, y)) not in linked for x in xs for y in ys
+                    ):
+                        return True
+        return False
+
+    for weight, a, b in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         ra, rb = find(a), find(b)
-        if ra == rb:
+        if ra == rb or kept_apart[ra] & group[rb]:
             continue
-        merged = [x | y for x, y in zip(seen[ra], seen[rb])]
-        if any(len(values) > 1 for values in merged):
+        # An analyst's "same" (infinite weight) overrides identifiers, never "different".
+        if np.isfinite(weight) and disagree(ra, rb):
             continue
         keep, drop = min(ra, rb), max(ra, rb)
         parent[drop] = keep
-        seen[keep] = merged
+        for mine, theirs in zip(holders[keep], holders.pop(drop)):
+            for value, xs in theirs.items():
+                mine.setdefault(value, set()).update(xs)
+        group[keep] |= group.pop(drop)
+        kept_apart[keep] |= kept_apart.pop(drop)
     for i in members:
         labels[i] = find(int(i))
 
@@ -115,15 +213,16 @@ def _split_component(
 def clusters(
     parties: pa.Table | pa.RecordBatch,
     edges: pa.Table | pa.RecordBatch,
-    strong_identifiers: Sequence[str] = ("date_of_birth", "party_type"),
-    business_strong_identifiers: Sequence[str] = (),
+    strong_identifiers: Sequence[str] = ("party_type",),
     id_key: str = "",
+    cannot_link: pa.Table | None = None,
 ) -> tuple[pa.Table, dict[str, int]]:
     """`(ref, entity_id)` for every party (sorted by ref) and cluster counts.
 
     Parties are joined by the edges (connected components); a component whose members
     hold two different values of a strong identifier (two dates of birth; a person and
-    a business; two phones of businesses) is split, so one weak link cannot chain two people together.
+    a business) or two refs of a `cannot_link` pair (`left_ref`, `right_ref`) is split,
+    so one weak link cannot chain two people together.
     """
     refs = parties.column(REF)
     if isinstance(refs, pa.ChunkedArray):
@@ -160,21 +259,21 @@ def clusters(
         if name == "party_type":  # `unknown` is compatible with either
             values = pc.if_else(pc.equal(values, UNKNOWN), pa.scalar(None, pa.string()), values)
         identifiers.append(np.asarray(values.to_numpy(zero_copy_only=False), dtype=object))
-    if "party_type" in parties.schema.names:
-        is_business = pc.equal(parties.column("party_type").take(order), BUSINESS)
-        for name in business_strong_identifiers:
-            if name not in parties.schema.names:
-                continue
-            values = parties.column(name).cast(pa.string()).take(order)
-            values = pc.if_else(is_business, values, pa.scalar(None, pa.string()))
-            identifiers.append(
-                np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
-            )
+    apart: dict[int, set[int]] = {}
+    cut_labels = np.zeros(0, dtype=np.int64)
+    if cannot_link is not None and cannot_link.num_rows:
+        a = pc.index_in(_refs(cannot_link, LEFT_REF), value_set=refs_sorted).to_numpy(zero_copy_only=False)
+        b = pc.index_in(_refs(cannot_link, RIGHT_REF), value_set=refs_sorted).to_numpy(zero_copy_only=False)
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        known_pair = ~(np.isnan(a) | np.isnan(b))
+        for x, y in zip(a[known_pair].astype(np.int64), b[known_pair].astype(np.int64)):
+            apart.setdefault(int(x), set()).add(int(y))
+            apart.setdefault(int(y), set()).add(int(x))
+            if labels[x] == labels[y]:
+                cut_labels = np.append(cut_labels, labels[x])
     conflicted = np.unique(
-        np.concatenate([_conflicts(labels, v) for v in identifiers])
-        if identifiers
-        else np.zeros(0, dtype=np.int64)
-    )
+        np.concatenate([cut_labels, *[_conflicts(labels, v) for v in identifiers]])
+    ).astype(np.int64)
     if len(conflicted):
         in_conflict = np.isin(labels, conflicted)
         edge_mask = in_conflict[left_idx]
@@ -185,7 +284,7 @@ def clusters(
         for label in conflicted:
             members = np.flatnonzero(labels == label)
             local = labels.copy()
-            _split_component(members, by_label[int(label)], identifiers, local)
+            _split_component(members, by_label[int(label)], identifiers, local, apart)
             labels[members] = local[members] + offset
             offset += n
     # Refs are sorted, so the smallest member of a cluster is its lowest index.

@@ -1,8 +1,10 @@
 """Comparison levels of candidate pairs, one small int column per comparison.
 
-Each method scores a pair in [0, 1] (NaN when either side is missing), vectorised with
-`rapidfuzz.process.cpdist` over the pair arrays; the comparison's thresholds then cut
-the score into levels (see `settings.py`).
+Each method scores a pair in [0, 1] (NaN when either side is missing; 1.0 only when
+the values are equal), vectorised with `rapidfuzz.process.cpdist` over the pair
+arrays; the comparison's thresholds then cut the score into levels (see
+`settings.py`). A term-frequency comparison also gives, for pairs at its exact level,
+the frequency of the value they share (`<comparison>_tf`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from rapidfuzz.distance import JaroWinkler
 
 from ..contract import REF
 from .blocking import BlockingCounts, candidate_pairs
+from ..normalize.unique import map_unique
+from .frequencies import TF_SUFFIX
 from .parties import BUSINESS
 from .settings import Comparison, MatchSettings
 
@@ -24,6 +28,11 @@ BUSINESS_PAIR = "business_pair"
 NULL_LEVEL = -1
 
 Scorer = Callable[[pa.RecordBatch, pa.RecordBatch, str], np.ndarray]
+
+
+def tf_column(comparison: Comparison) -> str:
+    """The pair column holding the shared value's frequency for `comparison`."""
+    return comparison.name + TF_SUFFIX
 
 
 def _strings(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -51,35 +60,6 @@ def jaro_winkler_score(left: pa.Array, right: pa.Array) -> np.ndarray:
     return score
 
 
-def address_score(left: pa.Array, right: pa.Array) -> np.ndarray:
-    """Jaro-Winkler of the street lines of two address keys (`line|place`) whose places
-    agree or cannot be told apart (a ZIP on one side, a city on the other, or none);
-    0.0 when the places differ; NaN when either is missing.
-
-    >>> address_score(pa.array(["12 MAIN ST|78701", "12 MAIN ST|78701", "12 MAIN ST|"]),
-    ...               pa.array(["12 MAIN ST|AUSTIN TX", "12 MAIN ST|78702", "12 MAN ST|78701"])
-    ...               ).round(2).tolist()
-    [1.0, 0.0, 0.98]
-    """
-    def parts(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-        split = pc.split_pattern(values.cast(pa.string()), "|", max_splits=1)
-        return pc.list_element(split, 0), pc.list_element(split, 1)
-
-    left_line, left_place = parts(left)
-    right_line, right_place = parts(right)
-    is_zip = r"^[0-9]{5}$"
-    left_zip = pc.match_substring_regex(left_place, is_zip)
-    right_zip = pc.match_substring_regex(right_place, is_zip)
-    unknown = pc.or_(pc.equal(left_place, ""), pc.equal(right_place, ""))
-    compatible = pc.or_(
-        pc.or_(pc.equal(left_place, right_place), unknown),
-        pc.not_equal(left_zip, right_zip),
-    )
-    score = jaro_winkler_score(left_line, right_line)
-    ok = np.asarray(pc.fill_null(compatible, True).to_numpy(zero_copy_only=False), dtype=bool)
-    return np.where(ok | np.isnan(score), score, 0.0)
-
-
 def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(
         process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=1), dtype=float
@@ -101,13 +81,16 @@ def _ends(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def person_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Similarity of two person names by their weakest part: first and last tokens
     compared pairwise (either order), so `olga watson` / `elena watson` (a household)
-    scores low while `jon smith` / `john smith` scores high; a one-word name (an ad)
-    matches either end of the other; an initial matches its name at 0.9.
+    scores low (0.5 for the one part they share) while `jon smith` / `john smith`
+    scores high; an initial matches its name at 0.9; a one-word name (an ad's) is a
+    part of the other at most (0.85): one given name tells little about whose it is.
 
     >>> person_similarity(np.array(["olga watson", "john smith", "j smith", "candy"]),
     ...                   np.array(["elena watson", "smith john", "john smith", "candy lee"])
     ...                   ).round(2).tolist()
-    [0.63, 1.0, 0.9, 1.0]
+    [0.63, 1.0, 0.9, 0.85]
+    >>> person_similarity(np.array(["olga watson"]), np.array(["olga smith"])).tolist()
+    [0.5]
     """
     first_a, last_a = _ends(a)
     first_b, last_b = _ends(b)
@@ -119,10 +102,13 @@ def person_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
     ff = np.where(initial, np.maximum(ff, 0.9), ff)
     score = np.maximum(np.minimum(ff, ll), np.minimum(fl, lf))
+    # One part agreeing (a surname, a given name) is weaker evidence of its own.
+    one_part = np.maximum(np.maximum(ff, ll), np.maximum(fl, lf)) >= 0.92
+    score = np.where(one_part, np.maximum(score, 0.5), score)
     single_a = first_a == last_a
     single_b = first_b == last_b
-    score = np.where(single_a & ~single_b, np.maximum(ff, fl), score)
-    score = np.where(single_b & ~single_a, np.maximum(ff, lf), score)
+    score = np.where(single_a & ~single_b, np.minimum(np.maximum(ff, fl), 0.85), score)
+    score = np.where(single_b & ~single_a, np.minimum(np.maximum(ff, lf), 0.85), score)
     return np.where(single_a & single_b, ff, score)
 
 
@@ -132,18 +118,38 @@ def business_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(_jw(a, b), np.asarray(tokens, dtype=float))
 
 
-def name_score(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.ndarray:
+def _name_codes(values: np.ndarray) -> np.ndarray:
+    """Sound code (`parties.name_code`) of each name, once per distinct name."""
+    from .parties import name_code
+
+    return np.asarray(
+        map_unique(pa.array(values, pa.string()), name_code).to_numpy(zero_copy_only=False),
+        dtype=object,
+    )
+
+
+def name_scores(
+    left: pa.RecordBatch, right: pa.RecordBatch, field: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Best name similarity over every own name × own name of the pair (list columns),
-    person or business rules by the pair's party types; NaN when a side has no name.
+    person or business rules by the pair's party types, and the frequency of the name
+    they share exactly (NaN when none). 1.0 means equal names; names that only sound
+    alike (same metaphone of first and last word) score at least 0.92; NaN when a side
+    has no name.
     """
     n = left.num_rows
     if n == 0:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
     left_names, right_names = left.column(field), right.column(field)
     left_len = pc.fill_null(pc.list_value_length(left_names), 0).to_numpy().astype(np.int64)
     right_len = pc.fill_null(pc.list_value_length(right_names), 0).to_numpy().astype(np.int64)
     left_flat = np.asarray(left_names.flatten().to_numpy(zero_copy_only=False), dtype=object)
     right_flat = np.asarray(right_names.flatten().to_numpy(zero_copy_only=False), dtype=object)
+    tf_name = field + TF_SUFFIX
+    left_tf = (
+        np.asarray(left.column(tf_name).flatten().to_numpy(zero_copy_only=False), dtype=float)
+        if tf_name in left.schema.names else np.full(len(left_flat), np.nan)
+    )
     left_start = np.concatenate([[0], np.cumsum(left_len)])[:-1]
     right_start = np.concatenate([[0], np.cumsum(right_len)])[:-1]
     combos = left_len * right_len
@@ -160,6 +166,7 @@ def name_score(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.nd
         dtype=bool,
     )[pair]
     score = np.full(n, np.nan)
+    tf = np.full(n, np.nan)
     if len(pair):
         a, b = left_flat[left_idx], right_flat[right_idx]
         similarity = np.zeros(len(pair))
@@ -167,9 +174,24 @@ def name_score(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.nd
             similarity[business] = business_similarity(a[business], b[business])
         if (~business).any():
             similarity[~business] = person_similarity(a[~business], b[~business])
+        equal = a == b
+        similarity = np.where(equal, 1.0, np.minimum(similarity, 0.99))
+        codes_a, codes_b = _name_codes(a), _name_codes(b)
+        sounds = (codes_a == codes_b) & (codes_a != None)  # noqa: E711
+        similarity = np.where(sounds & ~equal, np.maximum(similarity, 0.92), similarity)
         has = combos > 0
-        score[has] = np.maximum.reduceat(similarity, (np.cumsum(combos) - combos)[has])
-    return score
+        starts = (np.cumsum(combos) - combos)[has]
+        score[has] = np.maximum.reduceat(similarity, starts)
+        # The rarest name the pair shares exactly (the strongest evidence).
+        shared_tf = np.where(equal, left_tf[left_idx], np.inf)
+        rarest = np.minimum.reduceat(shared_tf, starts)
+        tf[has] = np.where(np.isfinite(rarest), rarest, np.nan)
+    return score, tf
+
+
+def name_score(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.ndarray:
+    """`name_scores` without the frequencies."""
+    return name_scores(left, right, field)[0]
 
 
 def date_score(left: pa.Array, right: pa.Array) -> np.ndarray:
@@ -200,6 +222,101 @@ def date_score(left: pa.Array, right: pa.Array) -> np.ndarray:
     return score
 
 
+def _column(batch: pa.RecordBatch, name: str) -> pa.Array:
+    if name in batch.schema.names:
+        return batch.column(name)
+    return pa.nulls(batch.num_rows, pa.string())
+
+
+def _equal(left: pa.RecordBatch, right: pa.RecordBatch, name: str) -> np.ndarray:
+    same = pc.equal(_column(left, name), _column(right, name))
+    return np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _missing(left: pa.RecordBatch, right: pa.RecordBatch, name: str) -> np.ndarray:
+    either = pc.or_(pc.is_null(_column(left, name)), pc.is_null(_column(right, name)))
+    return np.asarray(either.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def address_score(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.ndarray:
+    """Where two records are, from fine to coarse, as one comparison: street line and
+    place (postal code, city, region) are not independent, and counting each as its own
+    evidence would count one home several times.
+
+    1.0 same street line (`field`) in the same place (same postal code or city, or
+    neither to tell); 0.9 a near street line (Jaro-Winkler ≥ 0.92) there; 0.8 same postal
+    code and city (or one of them missing); 0.6 same postal code or same city; 0.4 same
+    region only; 0.0 else; NaN when either has no address part at all.
+
+    >>> batch = lambda **c: pa.RecordBatch.from_pydict({k: pa.array(v, pa.string()) for k, v in c.items()})
+    >>> a = batch(street=["12 MAIN ST", "12 MAIN ST", None, "9 OAK RD"], postal_code=["78701"] * 4,
+    ...           city=["AUSTIN"] * 4, region=["TX"] * 4)
+    >>> b = batch(street=["12 MAIN ST", "12 MAN ST", "1 ELM ST", "9 OAK RD"],
+    ...           postal_code=["78701", "78701", "78701", "33101"],
+    ...           city=["AUSTIN", "AUSTIN", None, "MIAMI"], region=["TX", "TX", "TX", "FL"])
+    >>> address_score(a, b, "street").tolist()
+    [1.0, 0.9, 0.8, 0.0]
+    """
+    city = jaro_winkler_score(_column(left, "city"), _column(right, "city"))
+    near_city = np.nan_to_num(city, nan=0.0) >= 0.9
+    no_city = _missing(left, right, "city")
+    same_postal, same_city = _equal(left, right, "postal_code"), _equal(left, right, "city")
+    no_postal = _missing(left, right, "postal_code")
+    place_known = ~(no_postal & no_city)
+    # The street is in the same place when the postal code or the city agrees (a slip
+    # in the other), or neither is there to tell.
+    same_place = same_postal | near_city | (no_postal & no_city)
+    street = np.nan_to_num(jaro_winkler_score(_column(left, field), _column(right, field)))
+    score = np.where(same_postal & (near_city | no_city), 0.8,
+                     np.where(same_postal | same_city, 0.6,
+                              np.where(_equal(left, right, "region"), 0.4, 0.0)))
+    score = np.where(same_place & (street >= 0.92), 0.9, score)
+    score = np.where(same_place & _equal(left, right, field), 1.0, score)
+    score[~place_known & (street < 1.0)] = np.nan  # no place: a street alone tells little
+    nothing = _missing(left, right, field) & no_postal & no_city & _missing(left, right, "region")
+    score[nothing] = np.nan
+    return score
+
+
+def name_set_score(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.ndarray:
+    """Share of the smaller of two sets of names that the other set holds too (1.0:
+    every related name of one record is named by the other); NaN when a side has none.
+
+    >>> batch = lambda v: pa.RecordBatch.from_pydict({"related": pa.array(v)})
+    >>> name_set_score(batch([["ann lee", "bo chan"], ["x y"], None]),
+    ...                batch([["bo chan"], ["z"], ["ann lee"]]), "related").tolist()
+    [1.0, 0.0, nan]
+    """
+    n = left.num_rows
+    lefts, rights = left.column(field), right.column(field)
+    left_len = pc.fill_null(pc.list_value_length(lefts), 0).to_numpy().astype(np.int64)
+    right_len = pc.fill_null(pc.list_value_length(rights), 0).to_numpy().astype(np.int64)
+    if n == 0:
+        return np.zeros(0)
+    table = pa.table(
+        {
+            "pair": np.concatenate(
+                [
+                    pc.list_parent_indices(lefts).to_numpy(zero_copy_only=False),
+                    pc.list_parent_indices(rights).to_numpy(zero_copy_only=False),
+                ]
+            ),
+            "name": pa.concat_arrays(
+                [lefts.flatten().cast(pa.string()), rights.flatten().cast(pa.string())]
+            ),
+        }
+    )
+    per_name = table.group_by(["pair", "name"], use_threads=False).aggregate(
+        [("name", "count")]
+    )
+    both = per_name.filter(pc.greater(per_name["name_count"], 1))
+    shared = np.bincount(both["pair"].to_numpy(), minlength=n).astype(float)
+    smaller = np.minimum(left_len, right_len).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(smaller > 0, np.minimum(shared / np.maximum(smaller, 1), 1.0), np.nan)
+    return score
+
+
 def _on_field(score: Callable[[pa.Array, pa.Array], np.ndarray]) -> Scorer:
     def scorer(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.ndarray:
         return score(left.column(field), right.column(field))
@@ -213,7 +330,8 @@ SCORERS: dict[str, Scorer] = {
     "jaro_winkler": _on_field(jaro_winkler_score),
     "name": name_score,
     "date": _on_field(date_score),
-    "address": _on_field(address_score),
+    "address": address_score,
+    "name_set": name_set_score,
 }
 
 
@@ -235,21 +353,41 @@ def levels_of(score: np.ndarray, comparison: Comparison) -> np.ndarray:
 def comparison_levels(
     left: pa.RecordBatch, right: pa.RecordBatch, settings: MatchSettings
 ) -> dict[str, np.ndarray]:
-    """`{comparison name: int8 levels}` for the row-aligned parties `left` and `right`."""
+    """`{comparison name: int8 levels}` for the row-aligned parties `left` and `right`,
+    plus `{<name>_tf: frequency of the shared value}` for term-frequency comparisons
+    (NaN below the exact level)."""
     out = {}
     for comparison in settings.comparisons:
-        score = SCORERS[comparison.method](left, right, comparison.field)
-        out[comparison.name] = levels_of(score, comparison)
+        tf = None
+        if comparison.method == "name":
+            score, tf = name_scores(left, right, comparison.field)
+        else:
+            score = SCORERS[comparison.method](left, right, comparison.field)
+        levels = levels_of(score, comparison)
+        out[comparison.name] = levels
+        if comparison.term_frequency:
+            if tf is None:
+                tf_name = comparison.field + TF_SUFFIX
+                tf = (
+                    np.asarray(pc.fill_null(left.column(tf_name), np.nan)
+                               .to_numpy(zero_copy_only=False), dtype=float)
+                    if tf_name in left.schema.names else np.full(left.num_rows, np.nan)
+                )
+            out[tf_column(comparison)] = np.where(
+                levels == comparison.n_levels - 1, tf, np.nan
+            )
     return out
 
 
 def pair_schema(settings: MatchSettings) -> pa.Schema:
-    """`left_ref`, `right_ref`, `business_pair` and one int8 level column per
-    comparison."""
+    """`left_ref`, `right_ref`, `business_pair`, one int8 level column per
+    comparison and one float `<name>_tf` per term-frequency comparison."""
     return pa.schema(
         [pa.field(LEFT_REF, pa.string()), pa.field(RIGHT_REF, pa.string()),
          pa.field(BUSINESS_PAIR, pa.bool_())]
         + [pa.field(c.name, pa.int8()) for c in settings.comparisons]
+        + [pa.field(tf_column(c), pa.float64()) for c in settings.comparisons
+           if c.term_frequency]
     )
 
 
@@ -266,7 +404,9 @@ def pair_levels(
     bounded however many pairs the blocks give.
     """
     left, right, counts = candidate_pairs(rows, settings)
-    needed = [REF, "party_type"] + sorted({c.field for c in settings.comparisons})
+    needed = [REF, "party_type", "city", "region", "postal_code"] + sorted(
+        {f for c in settings.comparisons for f in (c.field, c.field + TF_SUFFIX)}
+    )
     rows = rows.select([n for n in dict.fromkeys(needed) if n in rows.schema.names])
     chunks = []
     for start in range(0, max(len(left), 1), PAIR_CHUNK):
@@ -280,7 +420,9 @@ def pair_levels(
         chunks.append(
             pa.RecordBatch.from_arrays(
                 [left_rows.column(REF), right_rows.column(REF), pc.fill_null(business, False)]
-                + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons],
+                + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons]
+                + [pa.array(levels[tf_column(c)], pa.float64(), from_pandas=True)
+                   for c in settings.comparisons if c.term_frequency],
                 schema=pair_schema(settings),
             )
         )
@@ -296,7 +438,9 @@ def unique_pairs(batches: Iterable[pa.RecordBatch], settings: MatchSettings) -> 
     """Pairs found in several buckets (they share several keys) kept once, sorted."""
     schema = pair_schema(settings)
     table = pa.Table.from_batches(list(batches), schema=schema)
-    names = [c.name for c in settings.comparisons]
+    names = [c.name for c in settings.comparisons] + [
+        tf_column(c) for c in settings.comparisons if c.term_frequency
+    ]
     table = table.group_by([LEFT_REF, RIGHT_REF], use_threads=False).aggregate(
         [(BUSINESS_PAIR, "min")] + [(name, "min") for name in names]
     )

@@ -1,8 +1,9 @@
 """One schema for every party that entity resolution compares: accounts and osint alike.
 
-Only a record's own identity goes in: its name and aliases, date of birth, contact
-points and address. `related_names` (owners, employers, agents) name other people and
-are left out on purpose.
+A record's own identity goes in: its name and aliases (with their sound codes), date
+of birth, contact points, street line and place (city, region, postal code). Its
+`related_names` (owners, employers, colleagues) go in as a set of their own: two
+records naming the same associates are evidence of one party, never a name of it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..contract import ACCOUNTS, OSINT, REF
-from ..normalize.names import looks_like_business
+from ..normalize.addresses import city_names, postal_codes, regions
+from ..normalize.emails import normalise_websites
+from ..normalize.names import looks_like_business, phonetic
 from ..normalize.records import normalise
 from ..normalize.unique import map_unique
 
@@ -26,6 +29,12 @@ PARTY_SCHEMA = pa.schema(
         pa.field("phone_norm", pa.string()),
         pa.field("email_norm", pa.string()),
         pa.field("address_key", pa.string()),
+        pa.field("street", pa.string()),
+        pa.field("city", pa.string()),
+        pa.field("region", pa.string()),
+        pa.field("postal_code", pa.string()),
+        pa.field("website", pa.string()),
+        pa.field("related", pa.list_(pa.string())),
     ]
 )
 RESOLVED_KINDS = (ACCOUNTS, OSINT)
@@ -61,6 +70,17 @@ def _own_names(name_norm: pa.Array, aliases: pa.Array) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, table["value"].combine_chunks())
 
 
+def name_code(name: str) -> str | None:
+    """Sound code of a normalised name: the metaphone of its first and last words.
+
+    >>> name_code("mohammed al rashid"), name_code("muhammad al-rashid")
+    ('MHMT RXT', 'MHMT RXT')
+    """
+    words = name.split()
+    codes = [phonetic(w) for w in (words[0], words[-1])] if words else []
+    return " ".join(codes) if codes and all(codes) else None
+
+
 def party_batch(kind: str, batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
     """The parties of an accounts or osint batch in `PARTY_SCHEMA`, normalising first
     when the batch lacks the `*_norm` columns.
@@ -76,12 +96,14 @@ def party_batch(kind: str, batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
             pc.if_else(pc.equal(holder_type, "individual"), PERSON, UNKNOWN),
         )
         aliases = pa.nulls(n, pa.list_(text))
+        related = pa.nulls(n, pa.list_(text))
     elif kind == OSINT:
         entity_type = _array(batch, "entity_type", text)
         party_type = pc.if_else(
             pc.is_in(entity_type, pa.array([PERSON, BUSINESS])), entity_type, UNKNOWN
         )
         aliases = _array(batch, "aliases_norm", pa.list_(text))
+        related = _array(batch, "related_names_norm", pa.list_(text))
         # An untyped name that reads as a business ("Lotus Spa LLC") is one.
         guessed = map_unique(
             _array(batch, "name", text), lambda v: BUSINESS if looks_like_business(v) else None
@@ -95,14 +117,21 @@ def party_batch(kind: str, batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
     name_norm = _array(batch, "name_norm", text)
     dob = _array(batch, "date_of_birth", batch.schema.field("date_of_birth").type
                  if "date_of_birth" in batch.schema.names else text).cast(text)
+    names = _own_names(name_norm, aliases)
     arrays = [
         _array(batch, REF, text),
         party_type,
         name_norm,
-        _own_names(name_norm, aliases),
+        names,
         dob,
         _array(batch, "phone_norm", text),
         _array(batch, "email_norm", text),
         _array(batch, "address_key", text),
+        _array(batch, "address_norm", text),
+        city_names(_array(batch, "city", text)),
+        regions(_array(batch, "region", text)),
+        postal_codes(_array(batch, "postal_code", text)),
+        normalise_websites(_array(batch, "website", text)),
+        related,
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=PARTY_SCHEMA)

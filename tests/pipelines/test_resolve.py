@@ -12,6 +12,7 @@ from fiu.normalize.records import normalise
 from fiu.pipelines.normalise import Normalise
 from fiu.pipelines.resolve import ResolveEntities
 from fiu.resolve import resolve_entities
+from tests.people import background_rows
 
 
 def typed(kind, rows):
@@ -40,10 +41,8 @@ def inputs():
              dt.date(1982, 5, 1)),
             ("Golden Lotus Spa LLC", "business", "512-555-0199", "5 Oak Ln", None),
             ("Ana Ruiz", "individual", None, "9 Elm St", dt.date(1991, 5, 6)),
-        ] + [(f"Person{i % 7} Family{i % 11}", "individual", f"737-555-{1000 + i}",
-              f"{i} Pine Rd", dt.date(1950 + i % 40, 1 + i % 9, 1 + i % 27))
-             for i in range(40)])
-    ]
+        ])
+    ] + background_rows(150)
     osint = [
         {"record_id": f"R{i}", "source": source, "observed_on": dt.date(2026, 1, 1),
          "entity_type": kind, "name": name, "phone": phone, "country": "US"}

@@ -1,7 +1,8 @@
 import pyarrow as pa
 
+from fiu.normalize.names import phonetic
 from fiu.resolve.blocking import (
-    BLOCK_KEY, block_rows, bucket_of, bucketed_blocks, candidate_pairs, phonetic,
+    BLOCK_KEY, block_rows, bucket_of, bucketed_blocks, candidate_pairs, party_keys,
 )
 from fiu.resolve.parties import PARTY_SCHEMA
 from fiu.resolve.settings import DEFAULT_SETTINGS
@@ -72,3 +73,25 @@ def test_phonetic_codes_group_spellings():
     assert phonetic("smith") == phonetic("smyth")
     assert phonetic("catherine") == phonetic("kathryn")
     assert phonetic("philips") == phonetic("filips")
+
+
+def test_names_from_many_languages_get_sensible_keys():
+    rows = [
+        {"ref": "osint:1", "party_type": "person", "names": ["maria garcia lopez"]},
+        {"ref": "osint:2", "party_type": "person", "names": ["maria garcia"]},
+        {"ref": "osint:3", "party_type": "person", "names": ["mohammed al rashid"]},
+        {"ref": "osint:4", "party_type": "person", "names": ["muhammad al rashid"]},
+    ]
+    block = block_rows(parties(rows), DEFAULT_SETTINGS)
+    left, right, _ = candidate_pairs(block, DEFAULT_SETTINGS)
+    refs = block.column("ref").to_pylist()
+    pairs = {(refs[a], refs[b]) for a, b in zip(left, right)}
+    assert ("osint:1", "osint:2") in pairs  # a second surname
+    assert ("osint:3", "osint:4") in pairs  # a romanisation, by sound
+
+
+def test_a_name_part_and_the_place_make_a_key():
+    batch = parties([{"ref": "osint:1", "party_type": "person", "names": ["jon smith"],
+                      "postal_code": "78701", "city": "AUSTIN"}])
+    keys = party_keys(batch, DEFAULT_SETTINGS)["key"].to_pylist()
+    assert {"l:jon|78701", "l:smith|78701", "l:smith|AUSTIN"} <= set(keys)

@@ -37,9 +37,35 @@ def test_entity_id_is_hash_of_smallest_member():
 def test_chain_through_two_dates_of_birth_is_split_at_the_weakest_link():
     parties = people(("a:1", "person", "1980-01-01"), ("a:2", "person", None),
                      ("a:3", "person", "1990-05-05"))
-    table, stats = clusters(parties, edges(("a:1", "a:2", 9.0), ("a:2", "a:3", 2.0)))
+    table, stats = clusters(parties, edges(("a:1", "a:2", 9.0), ("a:2", "a:3", 2.0)),
+                            strong_identifiers=("date_of_birth", "party_type"))
     ids = dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
     assert ids["a:1"] == ids["a:2"] != ids["a:3"]
+    assert stats["components_split"] == 1
+
+
+def test_a_direct_match_may_outweigh_a_strong_identifier_and_a_slip_may_chain():
+    guard = ("date_of_birth", "party_type")
+    direct = people(("a:1", "person", "1980-01-01"), ("a:2", "person", "1991-06-05"))
+    table, _ = clusters(direct, edges(("a:1", "a:2", 9.0)), strong_identifiers=guard)
+    assert len(set(table["entity_id"].to_pylist())) == 1
+    slip = people(("a:1", "person", "1980-01-01"), ("a:2", "person", None),
+                  ("a:3", "person", "1980-01-07"))
+    table, _ = clusters(slip, edges(("a:1", "a:2", 9.0), ("a:2", "a:3", 4.0)),
+                        strong_identifiers=guard)
+    assert len(set(table["entity_id"].to_pylist())) == 1
+
+
+def test_an_analysts_different_cuts_a_chain_and_same_links():
+    parties = people(("a:1", "person", None), ("a:2", "person", None),
+                     ("a:3", "person", None), ("a:4", "person", None))
+    cut = pa.table({"left_ref": ["a:1"], "right_ref": ["a:3"]})
+    table, stats = clusters(
+        parties, edges(("a:1", "a:2", 9.0), ("a:2", "a:3", 2.0), ("a:3", "a:4", float("inf"))),
+        cannot_link=cut,
+    )
+    ids = dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
+    assert ids["a:1"] == ids["a:2"] != ids["a:3"] == ids["a:4"]
     assert stats["components_split"] == 1
 
 
