@@ -117,9 +117,18 @@ def party_keys(parties: pa.RecordBatch, settings: MatchSettings) -> pa.Table:
     if flat.type != pa.string():
         flat = flat.cast(pa.string())
     if "date_of_birth" in wanted and "date_of_birth" in parties.schema.names:
-        # A date of birth alone: a given name may be recorded as another one.
-        rows.append(np.arange(n))
-        keys.append(_prefixed("d:", parties.column("date_of_birth").cast(pa.string())))
+        # A date of birth with the initial of any word of any own name: a given name
+        # may be recorded as another one, and still the surname's initial is shared.
+        # (A date alone makes blocks of N / 20,000: too many pairs at scale.)
+        words = pc.utf8_split_whitespace(flat)
+        word_rows = pc.list_parent_indices(names).to_numpy(zero_copy_only=False)[
+            pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
+        ]
+        initials = pc.utf8_slice_codeunits(words.flatten(), 0, 1)
+        dob = parties.column("date_of_birth").cast(pa.string())
+        rows.append(word_rows)
+        keys.append(pc.binary_join_element_wise(
+            "d", dob.take(pa.array(word_rows, pa.int64())), initials, ":"))
     want_tokens = "name_tokens" in wanted
     want_phonetic = "name_phonetic" in wanted
     name_rows = pc.list_parent_indices(names)

@@ -253,3 +253,27 @@ def test_f1_does_not_fall_when_the_world_doubles():
         scores.append(pairwise_scores(predicted, world.truth)["f1"])
     assert scores[0] > 0.9
     assert scores[1] >= scores[0] - 0.02
+
+
+def test_mentions_with_name_place_and_shared_associates_join(make):
+    """Records as open sources carry them: a name, a place and the people named with
+    it (employer, colleagues), no date of birth and no contact point."""
+    mentions = [
+        make.osint(f"M{i}", "Dr. Ilse Vanderbeek", source="news", city="Utrecht",
+                   country="NL", related_names=related)
+        for i, related in enumerate([["Utrecht University", "Jan de Vries"],
+                                     ["Jan de Vries", "Pieter Bakker"],
+                                     ["Utrecht University"]])
+    ]
+    others = [
+        make.osint(f"O{i}", name, source="news", city=city, country="NL",
+                   related_names=[org])
+        for i, (name, city, org) in enumerate(
+            [(f"{f} {l}", c, o) for f in ("Anna", "Sanne", "Daan", "Lucas", "Emma")
+             for l in ("de Jong", "Jansen", "Visser", "Smit")
+             for c, o in (("Utrecht", "Rabobank"), ("Delft", "TU Delft"))])
+    ]
+    records = make.osints(*mentions, *others)
+    ids = entity_of(resolve_entities(make.accounts(*background(make)), records)[0])
+    assert ids["osint:M0"] == ids["osint:M1"] == ids["osint:M2"]
+    assert len({ids[f"osint:O{i}"] for i in range(len(others))}) == len(others)
