@@ -2,10 +2,10 @@
 
 Each party gets several block keys (`t:` phone, `e:` e-mail, `w:` web host, `a:`
 address key, `n:` its first name token with each later one, `p:` their sound codes,
-`d:` date of birth and first initial, `l:` each name token with the postal code, or
-the city where there is none). A key's bucket is `zlib.crc32(key) % buckets`, so a whole block lands in one
-bucket on every worker, and Beam shuffles one batch per bucket rather than one element
-per block. Inside a bucket, every block of at most `max_block_size` members gives all
+`d:` date of birth with the initial of any name word, `l:` each word of a person's
+name with the postal code, or the city where there is none). A key's bucket is
+`zlib.crc32(key) % buckets`, so a whole block lands in one bucket on every worker, and
+Beam shuffles one batch per bucket rather than one element per block. Inside a bucket, every block of at most `max_block_size` members gives all
 its pairs; bigger blocks are skipped and counted.
 """
 from __future__ import annotations
@@ -144,15 +144,15 @@ def party_keys(parties: pa.RecordBatch, settings: MatchSettings) -> pa.Table:
         rows.append(key_rows)
         keys.append(key_values)
     if "name_place" in wanted and "postal_code" in parties.schema.names:
-        # Each name part in the postal code, and in the city: a slip in one part of
-        # the name, or in the postal code, still leaves one of these keys shared.
-        for place in (parties.column("postal_code"), parties.column("city")):
-            marked = pc.binary_join_element_wise(
-                marker, flat, pc.fill_null(place.take(name_rows), ""), "|"
-            )
-            key_rows, key_values = _dictionary_keys(marked, name_rows_np, _place_keys)
-            rows.append(key_rows)
-            keys.append(key_values)
+        # Each name part in the postal code (the city where there is none): a slip in
+        # one part of the name still leaves one of these keys shared.
+        place = pc.coalesce(parties.column("postal_code"), parties.column("city"))
+        marked = pc.binary_join_element_wise(
+            marker, flat, pc.fill_null(place.take(name_rows), ""), "|"
+        )
+        key_rows, key_values = _dictionary_keys(marked, name_rows_np, _place_keys)
+        rows.append(key_rows)
+        keys.append(key_values)
     if not rows:
         return pa.table({"row": pa.array([], pa.int64()), "key": pa.array([], pa.string())})
     table = pa.table(

@@ -18,7 +18,6 @@ from rapidfuzz.distance import JaroWinkler
 
 from ..contract import REF
 from .blocking import BlockingCounts, candidate_pairs
-from ..normalize.unique import map_unique
 from .frequencies import TF_SUFFIX
 from .parties import BUSINESS
 from .settings import Comparison, MatchSettings
@@ -118,14 +117,11 @@ def business_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(_jw(a, b), np.asarray(tokens, dtype=float))
 
 
-def _name_codes(values: np.ndarray) -> np.ndarray:
-    """Sound code (`parties.name_code`) of each name, once per distinct name."""
-    from .parties import name_code
-
-    return np.asarray(
-        map_unique(pa.array(values, pa.string()), name_code).to_numpy(zero_copy_only=False),
-        dtype=object,
-    )
+def _codes(batch: pa.RecordBatch, n: int) -> np.ndarray:
+    """The flattened `name_codes` of a batch ("" for all when it has none)."""
+    if "name_codes" not in batch.schema.names:
+        return np.full(n, "", dtype=object)
+    return np.asarray(batch.column("name_codes").flatten().to_numpy(zero_copy_only=False), dtype=object)
 
 
 def name_scores(
@@ -176,8 +172,8 @@ def name_scores(
             similarity[~business] = person_similarity(a[~business], b[~business])
         equal = a == b
         similarity = np.where(equal, 1.0, np.minimum(similarity, 0.99))
-        codes_a, codes_b = _name_codes(a), _name_codes(b)
-        sounds = (codes_a == codes_b) & (codes_a != None)  # noqa: E711
+        codes_a, codes_b = _codes(left, len(left_flat))[left_idx], _codes(right, len(right_flat))[right_idx]
+        sounds = (codes_a == codes_b) & (codes_a != "")
         similarity = np.where(sounds & ~equal, np.maximum(similarity, 0.92), similarity)
         has = combos > 0
         starts = (np.cumsum(combos) - combos)[has]
@@ -404,7 +400,7 @@ def pair_levels(
     bounded however many pairs the blocks give.
     """
     left, right, counts = candidate_pairs(rows, settings)
-    needed = [REF, "party_type", "city", "region", "postal_code"] + sorted(
+    needed = [REF, "party_type", "city", "region", "postal_code", "name_codes"] + sorted(
         {f for c in settings.comparisons for f in (c.field, c.field + TF_SUFFIX)}
     )
     rows = rows.select([n for n in dict.fromkeys(needed) if n in rows.schema.names])

@@ -35,6 +35,8 @@ PARTY_SCHEMA = pa.schema(
         pa.field("postal_code", pa.string()),
         pa.field("website", pa.string()),
         pa.field("related", pa.list_(pa.string())),
+        # The sound code of each own name (`name_code`), "" where it has none.
+        pa.field("name_codes", pa.list_(pa.string())),
     ]
 )
 RESOLVED_KINDS = (ACCOUNTS, OSINT)
@@ -79,6 +81,13 @@ def name_code(name: str) -> str | None:
     words = name.split()
     codes = [phonetic(w) for w in (words[0], words[-1])] if words else []
     return " ".join(codes) if codes and all(codes) else None
+
+
+def _codes_of(names: pa.Array) -> pa.Array:
+    """`name_code` of every own name, in the same list positions."""
+    codes = map_unique(names.flatten(), lambda v: name_code(v) or "")
+    offsets = pc.subtract(names.offsets, names.offsets[0])
+    return pa.ListArray.from_arrays(offsets, pc.fill_null(codes, ""), mask=pc.is_null(names))
 
 
 def party_batch(kind: str, batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
@@ -133,5 +142,6 @@ def party_batch(kind: str, batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
         postal_codes(_array(batch, "postal_code", text)),
         normalise_websites(_array(batch, "website", text)),
         related,
+        _codes_of(names),
     ]
     return pa.RecordBatch.from_arrays(arrays, schema=PARTY_SCHEMA)
