@@ -7,7 +7,7 @@ It writes what `fiu run` writes (quarantine/, validation/, entities.parquet, cas
 packages/, manifest.json) with the same run id, id key and data stamp, so that scale.py
 can hold the pipeline's outputs to these byte for byte. The stages follow the pipeline's
 (pipelines/run.py); where Beam splits a stage's work across batches or buckets, this
-calls the one-process form of the same functions (`fiu.local`, `resolve_entities`,
+calls the one-process form of the same functions (`fiu.local`, `resolve`,
 `detect_cases`).
 
 Each stage's peak memory is the process's resident high-water mark (VmHWM), reset as
@@ -50,7 +50,7 @@ from fiu.packages.records import (  # noqa: E402
     record_details,
     transaction_accounts,
 )
-from fiu.resolve import resolve_entities  # noqa: E402
+from fiu.resolve import resolve  # noqa: E402
 from fiu.resolve.settings import DEFAULT_SETTINGS  # noqa: E402
 from fiu.validate.accounts import account_keys, known_keys, merge_unknown, unknown_accounts  # noqa: E402
 from fiu.validate.report import findings_of, validation_section  # noqa: E402
@@ -195,13 +195,16 @@ def normalised_tables(rows: Rows) -> dict[str, pa.Table]:
     }
 
 
-def resolve(tables: dict[str, pa.Table], setup: RunSetup) -> tuple[pa.Table, dict]:
-    """Entities, written as the pipeline's ResolveEntities stage writes them."""
+def resolve_stage(tables: dict[str, pa.Table], setup: RunSetup) -> tuple[pa.Table, dict]:
+    """Entities and explained pairs, written as the pipeline's ResolveEntities stage
+    writes them."""
     settings = replace(DEFAULT_SETTINGS, id_key=setup.id_key)
-    entities, stats = resolve_entities(tables[ACCOUNTS], tables[OSINT], settings)
-    entities = entities.select(["ref", "entity_id"]).sort_by("ref")
+    result = resolve(tables[ACCOUNTS], tables[OSINT], settings)
+    entities = result.entities.select(["ref", "entity_id"]).sort_by("ref")
     write_parquet(Path(setup.cfg.out_dir) / "entities.parquet", entities)
-    return entities, stats
+    edges = result.edges.sort_by([("left_ref", "ascending"), ("right_ref", "ascending")])
+    write_parquet(Path(setup.cfg.out_dir) / "entity_edges.parquet", edges)
+    return entities, result.stats
 
 
 def detect(tables: dict[str, pa.Table], entities: pa.Table, setup: RunSetup) -> tuple[list[dict], dict]:
@@ -300,7 +303,7 @@ def run_reference(input_dir: Path, out_dir: Path) -> dict:
     with meter.stage("Normalise"):
         tables = normalised_tables(rows)
     with meter.stage("ResolveEntities"):
-        entities, resolution = resolve(tables, setup)
+        entities, resolution = resolve_stage(tables, setup)
     with meter.stage("DetectCases"):
         cases, detection = detect(tables, entities, setup)
     with meter.stage("EnrichCases"):

@@ -208,6 +208,8 @@ def same_outputs(out: Path, reference: Path) -> dict[str, bool]:
     return {
         "cases.jsonl": (out / "cases.jsonl").read_bytes() == (reference / "cases.jsonl").read_bytes(),
         "entities": pq.read_table(out / "entities.parquet").equals(pq.read_table(reference / "entities.parquet")),
+        "entity_edges": pq.read_table(out / "entity_edges.parquet").equals(
+            pq.read_table(reference / "entity_edges.parquet")),
         "packages": file_digests(out / "packages") == file_digests(reference / "packages"),
         "quarantine": file_digests(out / "quarantine") == file_digests(reference / "quarantine"),
         "manifest": all(mine[k] == theirs[k] for k in

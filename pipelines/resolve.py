@@ -28,7 +28,7 @@ from fiu.resolve import (
 )
 from fiu.resolve.blocking import BlockingCounts, bucketed_blocks
 from fiu.resolve.cluster import (
-    EDGE_SCHEMA, clusters, explained_pairs, match_edges, pair_level_matrix, pair_tf,
+    EDGE_SCHEMA, clusters, explained_pairs, match_edges_of, pair_level_matrix, pair_tf,
 )
 from fiu.resolve.compare import LEFT_REF, pair_levels, pair_schema, unique_pairs
 from fiu.resolve.frequencies import merge_counts, records_with, value_counts, with_frequencies
@@ -268,12 +268,10 @@ class ResolveEntities(beam.PTransform):
                 _fit_prior, beam.pvalue.AsSingleton(with_m), beam.pvalue.AsSingleton(fitted_u)
             )
         )
-        edges = pairs | "MatchEdges" >> beam.Map(
-            timed_call("ResolveEntities", match_edges), beam.pvalue.AsSingleton(weights)
-        )
         explained = pairs | "ExplainPairs" >> beam.Map(
             timed_call("ResolveEntities", explained_pairs), beam.pvalue.AsSingleton(weights)
         )
+        edges = explained | "MatchEdges" >> beam.Map(match_edges_of)
         pair_totals = pairs | "CountPairs" >> beam.Map(lambda b: b.num_rows)
         identities = raw_parties | "StrongIdentifiers" >> beam.Map(
             lambda b: b.select(list(_IDENTITY_COLUMNS))

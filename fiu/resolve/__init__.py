@@ -19,10 +19,10 @@ import pyarrow as pa
 from ..contract import ACCOUNTS, OSINT, REF
 from .blocking import BlockingCounts, block_rows
 from .cluster import (
-    EDGE_SCHEMA, ENTITY_SCHEMA, MATCH_WEIGHT, clusters, explained_pairs, match_edges,
+    EDGE_SCHEMA, ENTITY_SCHEMA, MATCH_WEIGHT, clusters, explained_pairs, match_edges_of,
     pair_level_matrix, pair_tf,
 )
-from .compare import LEFT_REF, RIGHT_REF, comparison_levels, pair_levels, unique_pairs
+from .compare import LEFT_REF, RIGHT_REF, comparison_levels, pair_levels
 from .frequencies import merge_counts, records_with, value_counts, with_frequencies
 from .judgements import DIFFERENT, SAME, judged
 from .parties import PARTY_SCHEMA, party_batch
@@ -197,8 +197,8 @@ def resolve(
     parties = parties_with_frequencies(all_parties(accounts, osint), settings)
     refs = set(parties.column(REF).to_pylist())
     same, different = judged(judgements, SAME, refs), judged(judgements, DIFFERENT, refs)
-    pairs_batch, blocking = pair_levels(block_rows(parties, settings), settings)
-    pairs = unique_pairs([pairs_batch], settings)
+    # One process blocks everything at once, so each pair is found once already.
+    pairs, blocking = pair_levels(block_rows(parties, settings), settings)
     weights = MatchWeights(settings)
     weights.fit_u(random_pair_levels(parties, settings))
     weights.fit_m(
@@ -207,8 +207,9 @@ def resolve(
     )
     evidence = weights.evidence(pair_level_matrix(pairs, weights), pair_tf(pairs, weights))
     weights.fit_prior(*evidence_histogram(evidence), comparison_space(parties.column("party_type")))
+    explained = explained_pairs(pairs, weights)
     edges = pa.concat_tables(
-        [pa.Table.from_batches([match_edges(pairs, weights)], schema=EDGE_SCHEMA),
+        [pa.Table.from_batches([match_edges_of(explained)], schema=EDGE_SCHEMA),
          judged_edges(same)]
     )
     entities, cluster_stats = clusters(
@@ -218,8 +219,7 @@ def resolve(
         parties.num_rows, pairs.num_rows, blocking, weights, cluster_stats, settings,
         judgement_counts(judgements, same, different),
     )
-    explained = pa.Table.from_batches([explained_pairs(pairs, weights)])
-    return Resolution(entities, explained, stats)
+    return Resolution(entities, pa.Table.from_batches([explained]), stats)
 
 
 def _patterns(pairs: pa.Table, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray]:

@@ -70,17 +70,15 @@ def _refs(pairs: pa.RecordBatch | pa.Table, name: str) -> pa.Array:
     return column
 
 
-def match_edges(
-    pairs: pa.RecordBatch | pa.Table, weights: MatchWeights
-) -> pa.RecordBatch:
-    """The pairs `weights.predict` calls matches, with their match weight."""
-    if pairs.num_rows == 0:
-        return pa.RecordBatch.from_pylist([], schema=EDGE_SCHEMA)
-    weight = weights.match_weight(pair_level_matrix(pairs, weights), pair_tf(pairs, weights))
-    mask = pa.array(weight >= weights.threshold_)
+def match_edges_of(explained: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
+    """The matches among explained pairs (`explained_pairs`), as edges."""
+    matches = explained.filter(explained.column("is_match"))
+    if isinstance(matches, pa.Table):
+        matches = matches.combine_chunks()
+        batches = matches.to_batches()
+        matches = batches[0] if batches else pa.RecordBatch.from_pylist([], schema=explained.schema)
     return pa.RecordBatch.from_arrays(
-        [_refs(pairs, LEFT_REF).filter(mask), _refs(pairs, RIGHT_REF).filter(mask),
-         pa.array(weight[np.asarray(mask)], pa.float64())],
+        [matches.column(LEFT_REF), matches.column(RIGHT_REF), matches.column(MATCH_WEIGHT)],
         schema=EDGE_SCHEMA,
     )
 

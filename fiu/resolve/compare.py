@@ -67,14 +67,18 @@ def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _ends(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First and last token of each name (the same token for a one-word name)."""
-    values = pa.array(names, pa.string())
-    first = pc.struct_field(pc.extract_regex(values, r"^(?P<t>\S+)"), [0])
-    last = pc.struct_field(pc.extract_regex(values, r"(?P<t>\S+)$"), [0])
+    values = pc.fill_null(pa.array(names, pa.string()), "")
 
-    def filled(a: pa.Array) -> np.ndarray:
-        return np.asarray(pc.fill_null(a, "").to_numpy(zero_copy_only=False), dtype=object)
+    def end(reverse: bool) -> np.ndarray:
+        split = pc.utf8_split_whitespace(values, max_splits=1, reverse=reverse)
+        offsets = split.offsets.to_numpy()
+        flat = split.flatten()
+        pick = offsets[1:] - 1 if reverse else offsets[:-1]
+        ends = flat.take(pa.array(np.minimum(pick, max(len(flat) - 1, 0)), pa.int64()))
+        ends = pc.if_else(pc.equal(pc.list_value_length(split), 0), "", ends) if len(flat) else values
+        return np.asarray(ends.to_numpy(zero_copy_only=False), dtype=object)
 
-    return filled(first), filled(last)
+    return end(False), end(True)
 
 
 def person_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
