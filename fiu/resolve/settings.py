@@ -208,7 +208,11 @@ DEFAULT_SETTINGS = MatchSettings(
         ),
     ),
     training_sessions=(
-        TrainingSession(agree_on=("name",), fixed=("name",)),
+        # Namesakes share more than strangers: e-mails made of their names, a home
+        # (father and son). Their u given the name is learnt here.
+        TrainingSession(
+            agree_on=("name",), fixed=("name",), conditional=("email", "address")
+        ),
         TrainingSession(agree_on=("date_of_birth",), fixed=("date_of_birth",)),
         # Households and controllers share phones and e-mails with other people, and
         # then their street and place too: those say nothing in this session.

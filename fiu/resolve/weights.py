@@ -282,7 +282,8 @@ class MatchWeights:
                 keep = column >= 0
                 non_match = (counts[chosen] * (1.0 - posterior))[keep]
                 totals_u = np.bincount(column[keep], weights=non_match, minlength=k)[:k]
-                share = totals_u + self.u_[c]  # random pairs' u as a one-pair prior
+                # Random pairs' u as the prior, worth as many pairs as m's prior.
+                share = totals_u + settings.em_prior_strength * self.u_[c]
                 conditional[name] = np.maximum(share / share.sum(), _FLOOR)
             self.conditional_u_.append(
                 ([names.index(n) for n in session.agree_on],
