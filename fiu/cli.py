@@ -200,11 +200,22 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _own_flags(top: argparse.ArgumentParser, command: str) -> list[str]:
+    """The option strings of one sub-command, for a did-you-mean."""
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    return [s for a in commands.choices[command]._actions for s in a.option_strings]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args, rest = parser().parse_known_args(argv)
+    top = parser()
+    args, rest = top.parse_known_args(argv)
     if rest and args.command not in ("run", "demo"):
-        parser().error(f"unrecognized arguments: {' '.join(rest)}")
+        top.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
+        if rest:
+            from fiu.pipelines.options import check_beam_args
+
+            check_beam_args(rest, _own_flags(top, args.command), args.runner)
         if args.command == "run":
             return _run(args, rest)
         if args.command == "demo":
