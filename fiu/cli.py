@@ -33,6 +33,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         input_dir=args.input_dir,
         out_dir=args.out,
         partners_path=args.partners,
+        profiles_path=args.profiles,
         model_path=args.model,
         threshold=args.threshold,
         runner=args.runner,
@@ -148,6 +149,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("input_dir")
     run.add_argument("--out", required=True)
     run.add_argument("--partners", help="partners.yaml (default: INPUT_DIR/partners.yaml)")
+    run.add_argument("--profiles", metavar="DIR",
+                     help="partners' mapping profiles (default: INPUT_DIR/partners/)")
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
     run.add_argument("--runner", default=RunConfig.runner,

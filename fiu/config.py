@@ -21,6 +21,8 @@ class RunConfig:
     input_dir: str
     out_dir: str
     partners_path: str | None = None
+    # Mapping profiles of partners' own export shapes (default: INPUT_DIR/partners/).
+    profiles_path: str | None = None
     model_path: str | None = None
     threshold: float = 0.5
     # Beam's direct runner that passes elements (record batches) between steps as they
@@ -49,6 +51,15 @@ class RunConfig:
             raise UsageError(f"no partners file: {path} (give one with --partners)")
         return path
 
+    def profiles(self) -> list:
+        """The mapping profiles of `--profiles`, else of INPUT_DIR/partners/ (or none)."""
+        from fiu.io.inputs import default_profiles
+        from fiu.io.profiles import load_profiles
+
+        if self.profiles_path:
+            return load_profiles(self.profiles_path)
+        return default_profiles(self.input_dir)
+
     def as_record(self) -> dict:
         return asdict(self)
 
@@ -62,6 +73,9 @@ def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
         **({"limits": [config.max_field_chars, config.max_rows_per_file]}
            if config.limits() != Limits() else {}),
         "model": config.model_path and Path(config.model_path).name,
+        # A profile decides what every row of its files says; none leaves ids as they were.
+        **({"profiles": sorted(f.profile.digest_material() for f in files if f.profile)}
+           if any(f.profile for f in files) else {}),
         "versions": versions,
     }
     return "run-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]

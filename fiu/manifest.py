@@ -7,6 +7,7 @@ import platform
 import socket
 from importlib import metadata
 from importlib.resources import files as package_files
+from pathlib import Path
 
 from fiu.contract import KINDS
 from fiu.errors import FiuError
@@ -121,6 +122,11 @@ def kind_counts(counts: dict[tuple[str, str], int]) -> dict[str, dict[str, int]]
     return table
 
 
+def profile_sha256(profile) -> str:
+    """The digest of the profile file a partner's file was read through."""
+    return hashlib.sha256(Path(profile.path).read_bytes()).hexdigest()
+
+
 def build_manifest(
     *,
     run_id: str,
@@ -151,6 +157,8 @@ def build_manifest(
                 "format": f.format,
                 "sha256": f.sha256,
                 "rows": rows_per_file.get(f.name, 0),
+                **({"profile": f.profile.key(), "profile_sha256": profile_sha256(f.profile)}
+                   if f.profile is not None else {}),
             }
             for f in files
         ],

@@ -63,7 +63,8 @@ def build(
     read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files, cfg.limits())
     checked = read[MAIN] | "ValidateRows" >> ValidateRows(suites)
     quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
-    findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
+    source_columns = {f.name: f.profile.source_columns() for f in files if f.profile}
+    findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out, source_columns)
     records = checked["accepted"] | "Normalise" >> Normalise()
     tables = _by_kind(records)
     id_key = run_key(f.sha256 for f in files)
@@ -192,7 +193,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     # Absolute folders: workers may run elsewhere, and the report writer needs them.
     cfg = replace(cfg, input_dir=str(Path(cfg.input_dir).resolve()),
                   out_dir=str(Path(cfg.out_dir).resolve()))
-    files, skipped = _readable(list_inputs(cfg.input_dir), cfg.skip_bad_files)
+    files, skipped = _readable(list_inputs(cfg.input_dir, cfg.profiles()), cfg.skip_bad_files)
     partners = load_partners(cfg.partners_file())
     suites = load_suites()
     code_versions = versions()

@@ -19,6 +19,7 @@ from ..contract import (
     ACCOUNTS,
     LABELS,
     OSINT,
+    TIMESTAMP_PRECISION,
     TRANSACTIONS,
     column_names,
     list_columns,
@@ -158,12 +159,11 @@ def _transactions_table(
         "timestamp": _strings(iso_timestamps(cols["utc"][keep], cols["off"][keep])),
         "amount": amount,
     }
-    for name in column_names(TRANSACTIONS):
+    names = [c for c in column_names(TRANSACTIONS) if c != TIMESTAMP_PRECISION]  # all `second`
+    for name in names:
         if name not in data:
             data[name] = _strings(cols[name][keep])
-    table = pa.table(
-        [data[c] for c in column_names(TRANSACTIONS)], names=column_names(TRANSACTIONS)
-    )
+    table = pa.table([data[c] for c in names], names=names)
     perm = rng.permutation(n)
     eligible = ~acct_protected[cols["acct"][keep]]
     return table.take(pa.array(perm)), eligible[perm]
