@@ -347,8 +347,18 @@ def load_profile(path: str | Path) -> list[FileProfile]:
         mark = getattr(err, "problem_mark", None)
         raise ProfileError([f"{path}:{mark.line + 1 if mark else 1} yaml: {err}"]) from err
     validator = jsonschema.Draft202012Validator(_schema())
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         where = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            from difflib import get_close_matches
+
+            known = list(error.schema.get("properties", {}))
+            for extra in sorted(set(error.instance) - set(known)):
+                close = get_close_matches(str(extra), known, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                errors.append(f"{path}:{_line_of(node, [*where, extra])} "
+                              f"{_key_text([*where, extra])}: unknown key{hint}")
+            continue
         key = _key_text(where) or "profile"
         errors.append(f"{path}:{_line_of(node, where)} {key}: {_schema_message(error)}")
     if errors:
@@ -366,8 +376,6 @@ def load_profile(path: str | Path) -> list[FileProfile]:
 
 
 def _schema_message(error) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key(s)")
     if error.validator == "oneOf" and isinstance(error.instance, dict):
         return f"not a column spec: {json.dumps(error.instance)[:120]}"
     return error.message
