@@ -93,6 +93,22 @@ def _rules(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _profile(args: argparse.Namespace) -> int:
+    from fiu.io import profile_tools
+
+    if args.profile_command == "check":
+        ok, text = profile_tools.check_text(args.profile, args.file, rows=args.rows)
+        print(text)
+        return 0 if ok else 1
+    text = profile_tools.draft_profile(args.file, partner_id=args.partner_id, kind=args.kind)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"draft profile written to {args.out}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from fiu.detect.model import train_from_folder
 
@@ -187,6 +203,21 @@ def parser() -> argparse.ArgumentParser:
     backtest.add_argument("input_dir")
     backtest.add_argument("--csv", help="also write the table as CSV")
 
+    profile = commands.add_parser("profile", help="a partner's mapping profile: check or draft one")
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
+    checking = profile_commands.add_parser(
+        "check", help="a file read through a profile: its first rows as contract rows, and "
+                      "every row that would be quarantined")
+    checking.add_argument("profile", help="partners/<partner_id>.yaml")
+    checking.add_argument("file", help="one of the partner's files")
+    checking.add_argument("--rows", type=int, default=10, help="rows to show (default: %(default)s)")
+    drafting = profile_commands.add_parser(
+        "init", help="draft a profile from a file's header and first rows")
+    drafting.add_argument("file")
+    drafting.add_argument("--partner-id", help="the partner's id (default: TODO)")
+    drafting.add_argument("--kind", default="transactions", choices=["transactions", "accounts", "osint"])
+    drafting.add_argument("--out", help="write the draft here (default: print it)")
+
     release = commands.add_parser("release", help="sign a reviewed case's packages and record it in the audit log")
     release.add_argument("case_id")
     release.add_argument("--out", required=True, help="the run's out folder")
@@ -223,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args, rest)
         if args.command == "demo":
             return _demo(args, rest)
-        handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train,
+        handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train, "profile": _profile,
                    "release": _release, "verify": _verify}
         return handler[args.command](args)
     except FiuError as err:

@@ -185,3 +185,36 @@ def test_a_wrong_profile_exits_2_naming_the_key(tmp_path, capsys):
     (tmp_path / "partners.yaml").write_text("partners:\n  - {id: bank-b, kind: financial_institution}\n")
     assert main(["run", str(tmp_path), "--out", str(tmp_path.parent / "out-profile")]) == 2
     assert "export_10.csv: profile bank-b.yaml files[0].columns.channel: no column 'Type'" in capsys.readouterr().err
+
+
+def test_profile_check_previews_contract_rows_and_lists_what_would_be_quarantined(tmp_path, capsys):
+    from fiu.cli import main
+
+    folder(tmp_path, "Ref,Acct,When,Amount,Type,Dir",
+           ["R1,A1,2026-10-01T10:00:00Z,5,TRF,in", "R2,A1,2026-10-01T10:00:00Z,0,TRF,in",
+            "R3,A1,2026-10-01T10:00:00Z,5,XYZ,in"], extra="      direction: Dir\n")
+    code = main(["profile", "check", str(tmp_path / "partners" / "bank-b.yaml"),
+                 str(tmp_path / "export_10.csv")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert '"txn_id": "R1", "partner_id": "bank-b"' in out
+    assert "3 rows: 1 accepted, 2 would be quarantined" in out
+    assert "row 2: amount (from Amount) '0'" in out
+    assert "row 3: channel (from Type) 'XYZ'" in out
+
+
+def test_profile_init_drafts_a_profile_that_loads_and_reads_the_file(tmp_path, capsys):
+    from fiu.cli import main
+
+    data = tmp_path / "umsaetze.csv"
+    data.write_bytes("Buchungsnr;Konto;Buchungstag;Betrag;S/H;Empfänger;Saldo\n"
+                     "B1;DE01;01.10.2026;1.234,50;S;Müller;9\n".encode("cp1252"))
+    draft = tmp_path / "bank-z.yaml"
+    assert main(["profile", "init", str(data), "--partner-id", "bank-z", "--out", str(draft)]) == 0
+    text = draft.read_text()
+    assert "encoding: cp1252" in text and "decimal: ','" in text and "format: '%d.%m.%Y'" in text
+    (profile,) = load_profile(draft)
+    assert profile.columns["txn_id"] == {"column": "Buchungsnr"}
+    assert profile.columns["timestamp"] == {"column": "Buchungstag", "format": "%d.%m.%Y"}
+    assert profile.columns["counterparty_name"] == {"column": "Empfänger"}
+    assert profile.ignore == ("Saldo",)
