@@ -157,8 +157,9 @@ class FileProfile:
         names = _names(spec["column"])
         if len(names) == 1:
             return table.column(names[0])
-        parts = [pc.fill_null(table.column(c), "") for c in names]
-        return pc.utf8_trim_whitespace(pc.binary_join_element_wise(*parts, " "))
+        # Date and time in two columns: joined by a space, a missing part left out.
+        return pc.binary_join_element_wise(*[table.column(c) for c in names], " ",
+                                           null_handling="skip")
 
     # --- numbers -----------------------------------------------------------------------
 
@@ -169,8 +170,10 @@ class FileProfile:
             text = pc.replace_substring(text, self.thousands, "")
         if self.decimal != ".":
             text = pc.replace_substring(text, self.decimal, ".")
-        text = pc.replace_substring_regex(text, r"^\+", "")
-        return pc.replace_substring_regex(text, r"^(.+)-$", r"-\1")
+        text = pc.utf8_ltrim(text, "+")
+        if pc.any(pc.ends_with(text, "-")).as_py():
+            text = pc.replace_substring_regex(text, r"^(.+)-$", r"-\1")
+        return text
 
     def _amount(self, table: pa.Table, spec: dict) -> tuple[Any, Any]:
         """The amount (> 0 as the contract wants) and, for layouts that carry it, the
@@ -181,17 +184,16 @@ class FileProfile:
             number = self._number(table.column(spec["signed"]))
             negative = pc.starts_with(number, "-")
             direction = pc.if_else(negative, "out", "in")
-            return pc.replace_substring_regex(number, r"^-", ""), direction
+            return pc.utf8_ltrim(number, "-"), direction
         if layout == "flag":
-            flag = pc.utf8_trim_whitespace(table.column(spec["flag"]["column"]))
+            flag = table.column(spec["flag"]["column"])
             debit = pc.is_in(flag, pa.array(_names(spec["flag"]["debit"])))
             credit = pc.is_in(flag, pa.array(_names(spec["flag"]["credit"])))
             # An unknown flag is passed on as written: the suite quarantines it by value.
             direction = pc.if_else(debit, "out", pc.if_else(credit, "in", flag))
             return self._number(self._text(table, spec, table.num_rows)), direction
         if layout == "debit":
-            debit = _blank_zero(pc.replace_substring_regex(
-                self._number(table.column(spec["debit"])), r"^-", ""))
+            debit = _blank_zero(pc.utf8_ltrim(self._number(table.column(spec["debit"])), "-"))
             credit = _blank_zero(self._number(table.column(spec["credit"])))
             both = pc.and_(pc.is_valid(debit), pc.is_valid(credit))
             # Both filled is a contradiction: keep both visible for the quarantine line.
@@ -219,37 +221,106 @@ class FileProfile:
                                                                    pa.scalar(None, pa.string())))
         local = self._parse(text, fmt, file, name)
         if not _has_time(fmt):
-            iso = pc.strftime(local, format="%Y-%m-%d")
+            iso = _iso_date(local)
             precision = "date"
         else:
             zone = spec.get("timezone") or self.timezone
             aware = pc.assume_timezone(local, timezone=zone, ambiguous="earliest",
                                        nonexistent="latest")
-            iso = pc.strftime(aware, format="%Y-%m-%dT%H:%M:%S%z")
+            # A local time that does not exist (a spring-forward gap) moves to the
+            # gap's end: the clock is read back from the instant, with its offset.
+            wall = pc.local_timestamp(aware)
+            offset = pc.subtract(pc.cast(wall, pa.int64()),
+                                 pc.cast(pc.cast(aware, pa.timestamp("s")), pa.int64()))
+            iso = pc.binary_join_element_wise(pc.cast(wall, pa.string()), _offset_text(offset), "")
             precision = "second"
-        value = pc.if_else(pc.is_valid(iso), iso, text)
-        return value, pc.if_else(pc.is_valid(text), precision, pa.scalar(None, pa.string()))
+        value = pc.coalesce(iso, text) if iso.null_count > text.null_count else iso
+        if text.null_count:
+            return value, pc.if_else(pc.is_valid(text), precision, pa.scalar(None, pa.string()))
+        return value, pa.repeat(pa.scalar(precision), len(text))
 
     def _date(self, text, spec: dict, file: str, name: str):
         local = self._parse(text, spec["format"], file, name)
-        iso = pc.strftime(local, format="%Y-%m-%d")
-        return pc.if_else(pc.is_valid(iso), iso, text)
+        return pc.coalesce(_iso_date(local), text)
 
     def _parse(self, text, fmt: str, file: str, name: str):
-        text = pc.utf8_trim_whitespace(text)
         local = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-        filled = pc.sum(pc.is_valid(text)).as_py() or 0
-        if filled and not pc.sum(pc.is_valid(local)).as_py():
+        if len(text) > text.null_count and local.null_count == len(local):
             first = pc.drop_null(text)[0].as_py()
             raise InputError(file, f"profile {self.key('columns', name, 'format')}: no value "
                                    f"matches {fmt!r} (first: {first!r})")
-        # strptime rolls 31.02 over into March; such a day lands on the 1st to 3rd.
-        suspect = pc.fill_null(pc.less_equal(pc.day(local), 3), False)
-        if pc.any(suspect).as_py():
-            same = pc.equal(_unpadded(pc.strftime(local, format=fmt)), _unpadded(text))
-            local = pc.if_else(pc.and_(suspect, pc.invert(pc.fill_null(same, False))),
-                               pa.scalar(None, local.type), local)
+        return _without_rollover(_flat(local), _flat(text), fmt)
+
+
+def _without_rollover(local: pa.Array, text: pa.Array, fmt: str) -> pa.Array:
+    """strptime rolls 31.02 over into 3 March: such a day lands on the 1st to 3rd and
+    its text gives another day of the month. Only those rows are checked: where the
+    format is fixed-width (`%d.%m.%Y`, `%Y-%m-%d` …) the written day is a slice of the
+    text; otherwise (and for values not zero-padded) the value is written back and
+    compared."""
+    suspect = pc.fill_null(pc.less_equal(pc.day(local), 3), False)
+    if not pc.any(suspect).as_py():
         return local
+    picked, written = pc.filter(local, suspect), pc.filter(text, suspect)
+    at, width = _fixed_day_position(fmt)
+    if at is not None:
+        fixed = pc.equal(pc.utf8_length(written), width)
+        same = pc.equal(_day_digits(written, at), pc.cast(pc.day(picked), pa.int64()))
+    else:
+        fixed, same = pa.repeat(pa.scalar(False), len(picked)), pa.repeat(pa.scalar(False), len(picked))
+    loose = pc.invert(fixed)
+    if pc.any(loose).as_py():
+        back = pc.equal(_unpadded(pc.strftime(picked, format=fmt)), _unpadded(written))
+        same = pc.if_else(loose, back, same)
+    bad = pc.replace_with_mask(pa.repeat(pa.scalar(False), len(local)), suspect,
+                               pc.invert(pc.fill_null(same, False)))
+    return pc.if_else(bad, pa.scalar(None, local.type), local)
+
+
+_WIDTHS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2, "%y": 2}
+
+
+def _fixed_day_position(fmt: str) -> tuple[int | None, int]:
+    """(character offset of the day, total width) when every directive is fixed-width."""
+    width, i, day = 0, 0, None
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i:i + 2]
+            if directive not in _WIDTHS:
+                return None, 0
+            if directive == "%d":
+                day = width
+            width += _WIDTHS[directive]
+            i += 2
+        else:
+            width += 1
+            i += 1
+    return day, width
+
+
+def _day_digits(text, at: int):
+    digits = pc.utf8_slice_codeunits(text, at, at + 2)
+    numeric = pc.fill_null(pc.match_substring_regex(digits, r"^\d\d$"), False)
+    return pc.cast(pc.if_else(numeric, digits, pa.scalar(None, pa.string())), pa.int64())
+
+
+def _flat(values):
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _iso_date(local):
+    return pc.cast(pc.cast(local, pa.date32()), pa.string())
+
+
+def _offset_text(seconds):
+    """`+02:00` for 7200: a column holds few distinct offsets, each written once."""
+    distinct = pc.unique(seconds).drop_null()
+    texts = []
+    for value in distinct.to_pylist():
+        minutes = value // 60
+        sign = "-" if minutes < 0 else "+"
+        texts.append(f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    return pc.take(pa.array(texts, pa.string()), pc.index_in(seconds, value_set=distinct))
 
 
 def _unpadded(text):
@@ -270,8 +341,7 @@ def _mapped(value, mapping: dict[str, str]):
     """Values found in `mapping` replaced; others passed on as written."""
     keys = pa.array(list(mapping), pa.string())
     targets = pa.array(list(mapping.values()), pa.string())
-    trimmed = pc.utf8_trim_whitespace(value)
-    index = pc.index_in(trimmed, value_set=keys)
+    index = pc.index_in(value, value_set=keys)
     return pc.coalesce(pc.take(targets, index), value)
 
 

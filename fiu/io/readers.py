@@ -164,7 +164,8 @@ def check_header(source: InputFile) -> None:
 def _check_text(source: InputFile, data: bytes) -> None:
     """A text file must be UTF-8 without NUL bytes; a CSV must not end inside a quoted
     field (an odd number of `"` in RFC 4180 means the file was cut off)."""
-    data.decode("utf-8")
+    if not _transcoded(source):  # decoded from the profile's encoding: UTF-8 already
+        data.decode("utf-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(source.name, f"binary content: NUL byte at offset {nul}, not a text file")
@@ -345,7 +346,7 @@ def _csv_bytes(source: InputFile, path: Path) -> bytes:
     profile = source.profile
     if profile is None:
         return data
-    if profile.encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig"):
+    if _transcoded(source):
         try:
             data = data.decode(profile.encoding).encode("utf-8")
         except UnicodeDecodeError as err:
@@ -355,6 +356,12 @@ def _csv_bytes(source: InputFile, path: Path) -> bytes:
         parts = data.split(b"\n", profile.skip_rows)
         data = parts[-1] if len(parts) > profile.skip_rows else b""
     return data
+
+
+def _transcoded(source: InputFile) -> bool:
+    profile = source.profile
+    return profile is not None and profile.encoding.replace("-", "").replace(
+        "_", "").lower() not in ("utf8", "utf8sig")
 
 
 def _dialect(source: InputFile) -> tuple[str, str]:

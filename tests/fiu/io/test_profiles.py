@@ -96,7 +96,7 @@ def test_a_time_zone_gives_the_offset_in_force_that_day(tmp_path):
            extra="      direction: Dir\n")
     rows = rows_of(tmp_path)
     assert [r["timestamp"] for r in rows] == [
-        "2026-07-15T23:30:00+0200", "2026-01-15T23:30:00+0100", "31.02.2026 10:00"]
+        "2026-07-15 23:30:00+02:00", "2026-01-15 23:30:00+01:00", "31.02.2026 10:00"]
     assert {r["timestamp_precision"] for r in rows} == {"second"}
 
 
