@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from fiu.config import RunConfig
-from fiu.errors import FiuError
+from fiu.errors import FiuError, UsageError
 from fiu.io.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROWS_PER_FILE
 
 DEFAULT_SEED = 7
@@ -24,6 +25,18 @@ def _generate(args: argparse.Namespace) -> int:
                            truth_path=Path(args.truth) if args.truth else None)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
     return 0
+
+
+def _camt_schemas(args: argparse.Namespace) -> None:
+    """`--camt-schemas DIR`: where the ISO 20022 schemas are, for every reader (workers
+    started from this process see the same environment)."""
+    folder = getattr(args, "camt_schemas", None)
+    if folder:
+        from fiu.io.camt import SCHEMAS_ENV
+
+        if not Path(folder).is_dir():
+            raise UsageError(f"--camt-schemas {folder}: no such folder")
+        os.environ[SCHEMAS_ENV] = str(Path(folder).resolve())
 
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
@@ -167,6 +180,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--partners", help="partners.yaml (default: INPUT_DIR/partners.yaml)")
     run.add_argument("--profiles", metavar="DIR",
                      help="partners' mapping profiles (default: INPUT_DIR/partners/)")
+    run.add_argument("--camt-schemas", metavar="DIR",
+                     help="ISO 20022 camt.05x schema files to validate statements against "
+                          "(default: $FIU_CAMT_SCHEMAS)")
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
     run.add_argument("--runner", default=RunConfig.runner,
@@ -211,6 +227,7 @@ def parser() -> argparse.ArgumentParser:
     checking.add_argument("profile", help="partners/<partner_id>.yaml")
     checking.add_argument("file", help="one of the partner's files")
     checking.add_argument("--rows", type=int, default=10, help="rows to show (default: %(default)s)")
+    checking.add_argument("--camt-schemas", metavar="DIR", help="as for `fiu run`")
     drafting = profile_commands.add_parser(
         "init", help="draft a profile from a file's header and first rows")
     drafting.add_argument("file")
@@ -246,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command not in ("run", "demo"):
         top.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
+        _camt_schemas(args)
         if rest:
             from fiu.pipelines.options import check_beam_args
 

@@ -464,6 +464,10 @@ def _file_profile(path: Path, index: int, partner_id: str, entry: dict):
     problems: list[tuple[list, str]] = []
     contract = {c.name: c for c in COLUMNS[kind]}
     columns: dict[str, dict] = {}
+    fmt = entry.get("format") or ("camt" if any(str(g).lower().endswith(".xml")
+                                                for g in _names(entry["match"])) else "csv")
+    if fmt == "camt" and kind != TRANSACTIONS:
+        problems.append((["kind"], "a camt statement holds transactions"))
     for name, spec in (entry.get("columns") or {}).items():
         spec = {"column": spec} if isinstance(spec, str) else dict(spec)
         columns[name] = spec
@@ -474,6 +478,10 @@ def _file_profile(path: Path, index: int, partner_id: str, entry: dict):
             close = get_close_matches(name, list(contract), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             problems.append((where, f"not a {kind} field of the contract{hint}"))
+            continue
+        if fmt == "camt":
+            if set(spec) - {"value", "map"}:
+                problems.append((where, "a camt field takes a `value` or a `map` of its codes"))
             continue
         sources = [k for k in ("column", "value", "signed", "debit") if k in spec]
         if "flag" in spec and "column" not in spec:
@@ -497,8 +505,6 @@ def _file_profile(path: Path, index: int, partner_id: str, entry: dict):
     given = set(columns) | {"partner_id"}
     if "amount" in columns and _layout(columns["amount"]) != "column":
         given.add("direction")
-    fmt = entry.get("format") or ("camt" if any(str(g).endswith(".xml")
-                                                for g in _names(entry["match"])) else "csv")
     if fmt == "csv":
         for name in required_columns(kind):
             if name not in given:
