@@ -166,6 +166,8 @@ def parser() -> argparse.ArgumentParser:
         description="Find human-trafficking operations in money flows and open-source records.",
     )
     top.add_argument("--debug", action="store_true", help="show tracebacks")
+    top.add_argument("-v", "--verbose", action="store_true",
+                     help="show libraries' notices too (always in OUT/run.log)")
     commands = top.add_subparsers(dest="command", required=True)
 
     gen = commands.add_parser("generate", help="write a synthetic input folder with planted networks")
@@ -262,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = top.parse_known_args(argv)
     if rest and args.command not in ("run", "demo"):
         top.error(f"unrecognized arguments: {' '.join(rest)}")
+    from fiu.console import close_library_log, hold_library_notices
+
+    hold_library_notices(args.verbose or args.debug)
     try:
         _camt_schemas(args)
         if rest:
@@ -287,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fiu: {traceback.format_exc().strip().splitlines()[-1]} (--debug for details)",
                   file=sys.stderr)
         return 1
+    finally:
+        close_library_log()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from fiu.config import RunConfig, fixed_time, run_id
+from fiu.console import LOG_FILE, write_library_notices_to
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
 from fiu.detect.model import CaseModel
 from fiu.errors import FiuError, InputError, UsageError
@@ -48,7 +49,7 @@ STAGING = ".partial"
 PUBLISHED = ("quarantine", "entities.parquet", "cases.jsonl", "packages", "validation")
 AUDIT_LOG = "audit.jsonl"
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
-OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
+OUTPUTS = ("manifest.json", *PUBLISHED, STAGING, LOG_FILE)
 
 
 def build(
@@ -200,6 +201,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     run = run_id(files, cfg, code_versions)
     out = Path(cfg.out_dir)
     prepare_out_dir(out)
+    write_library_notices_to(out)
     staging = out / STAGING
     progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
     options = pipeline_options(cfg, beam_args)
