@@ -39,6 +39,44 @@ def _camt_schemas(args: argparse.Namespace) -> None:
         os.environ[SCHEMAS_ENV] = str(Path(folder).resolve())
 
 
+def _own_rules_and_suites(args: argparse.Namespace) -> None:
+    """`--rules DIR` (added to the shipped pack, or with `--rules-only` instead of it) and
+    `--suites DIR`, for every place rules and suites load (workers started from here
+    see the same environment)."""
+    from fiu.detect.rules import RULES_ENV, RULES_ONLY_ENV
+    from fiu.validate.suites import SUITES_ENV
+
+    folders = getattr(args, "rules", None) or []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise UsageError(f"--rules {folder}: no such folder")
+    if getattr(args, "rules_only", False) and not folders:
+        raise UsageError("--rules-only needs at least one --rules DIR")
+    if folders:
+        os.environ[RULES_ENV] = os.pathsep.join(str(Path(f).resolve()) for f in folders)
+        os.environ[RULES_ONLY_ENV] = "1" if args.rules_only else "0"
+    suites = getattr(args, "suites", None)
+    if suites:
+        if not Path(suites).is_dir():
+            raise UsageError(f"--suites {suites}: no such folder")
+        os.environ[SUITES_ENV] = str(Path(suites).resolve())
+        from fiu.validate.suites import load_suites
+
+        load_suites()  # a bad suite folder is a usage error before anything runs
+
+
+def _add_rule_and_suite_folders(command: argparse.ArgumentParser, suites: bool = True) -> None:
+    command.add_argument("--rules", action="append", metavar="DIR",
+                         help="a folder of your own rules (<typology>/<id>.yaml), added to the "
+                              "shipped pack; repeatable")
+    command.add_argument("--rules-only", action="store_true",
+                         help="use the --rules folders instead of the shipped pack")
+    if suites:
+        command.add_argument("--suites", metavar="DIR",
+                             help="a folder of your own expectation suites (<kind>.json), "
+                                  "each replacing the shipped one of its kind")
+
+
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     from fiu.pipelines.run import run
 
@@ -200,6 +238,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--max-rows-per-file", type=int, default=DEFAULT_MAX_ROWS_PER_FILE, metavar="N",
                      help="a file with more rows is a bad file, exit 2 (default: %(default)s)")
 
+    _add_rule_and_suite_folders(run)
+
     ev = commands.add_parser("evaluate", help="score a run against a ground truth")
     ev.add_argument("out_dir")
     ev.add_argument("truth_file")
@@ -220,6 +260,9 @@ def parser() -> argparse.ArgumentParser:
     backtest = rule_commands.add_parser("backtest", help="each rule's hits, precision and recall against labels")
     backtest.add_argument("input_dir")
     backtest.add_argument("--csv", help="also write the table as CSV")
+    for command in (listing, testing):
+        _add_rule_and_suite_folders(command, suites=False)
+    _add_rule_and_suite_folders(backtest)
 
     profile = commands.add_parser("profile", help="a partner's mapping profile: check or draft one")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
@@ -250,6 +293,7 @@ def parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="fit the case model on an input folder with labels")
     train.add_argument("input_dir")
     train.add_argument("--model-out", required=True)
+    _add_rule_and_suite_folders(train)
     return top
 
 
@@ -267,8 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     from fiu.console import close_library_log, hold_library_notices
 
     hold_library_notices(args.verbose or args.debug)
+    # The folder options live in the environment for the run; a caller's is left as it was.
+    settings = ("FIU_RULES", "FIU_RULES_ONLY", "FIU_SUITES", "FIU_CAMT_SCHEMAS")
+    before = {name: os.environ.get(name) for name in settings}
     try:
         _camt_schemas(args)
+        _own_rules_and_suites(args)
         if rest:
             from fiu.pipelines.options import check_beam_args
 
@@ -294,6 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         close_library_log()
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 if __name__ == "__main__":

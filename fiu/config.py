@@ -77,8 +77,16 @@ def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
         **({"profiles": sorted(f.profile.digest_material() for f in files if f.profile)}
            if any(f.profile for f in files) else {}),
         "versions": versions,
+        **_own_folders(),
     }
     return "run-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _own_folders() -> dict:
+    """A data engineer's own rules and suites change what a run finds (see manifest)."""
+    from fiu.manifest import _user_folders
+
+    return _user_folders()
 
 
 def fixed_time() -> str | None:

@@ -94,6 +94,31 @@ def rules_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def _user_folders() -> dict:
+    """The data engineer's own rule and suite folders a run used, each with its hash."""
+    from fiu.detect.rules import rule_folders
+    from fiu.validate.suites import suites_folder
+
+    folders, only = rule_folders()
+    found: dict = {}
+    if folders:
+        found["rule_folders"] = [{"folder": str(Path(f).resolve()), "version": _tree_hash(Path(f))}
+                                 for f in folders]
+        found["shipped_rules"] = not only
+    folder = suites_folder()
+    if folder is not None:
+        found["suites_folder"] = {"folder": str(folder.resolve()), "version": _tree_hash(folder)}
+    return found
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_walk(folder), key=lambda p: str(p.relative_to(folder))):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _walk(folder):
     for item in folder.iterdir():
         if item.is_dir():
@@ -171,6 +196,7 @@ def build_manifest(
             "code": versions(),
             "code_sha256": code_sha256(),
             "rules": rules_version(),
+            **_user_folders(),
             "expectation_suites": {kind: suite_version(s) for kind, s in sorted(suites.items())},
             "model": detection.get("model", {}).get("version") if isinstance(detection.get("model"), dict) else detection.get("model_version"),
         },
