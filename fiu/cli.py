@@ -22,7 +22,8 @@ def _generate(args: argparse.Namespace) -> int:
     from fiu.generate import generate_world
 
     truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
-                           truth_path=Path(args.truth) if args.truth else None)
+                           truth_path=Path(args.truth) if args.truth else None,
+                           partner_shapes=args.partner_shapes)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
     return 0
 
@@ -118,7 +119,8 @@ def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
     world, out = folder / "world", folder / "out"
     truth = folder / "truth.json"
     clock = time.perf_counter()
-    generate_world(world, seed=args.seed, scale=args.scale, truth_path=truth)
+    generate_world(world, seed=args.seed, scale=args.scale, truth_path=truth,
+                   partner_shapes=args.partner_shapes)
     generated = time.perf_counter() - clock
     run(RunConfig(input_dir=str(world), out_dir=str(out), runner=args.runner), beam_args)
     report = evaluate(out, truth)
@@ -213,6 +215,8 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=DEFAULT_SEED)
     gen.add_argument("--scale", type=float, default=1.0)
     gen.add_argument("--truth", help="ground-truth file (default: beside OUT_DIR, never inside)")
+    gen.add_argument("--partner-shapes", action="store_true",
+                     help="banks write their own export shapes, with their profiles in partners/")
 
     run = commands.add_parser("run", help="run the pipeline on an input folder")
     run.add_argument("input_dir")
@@ -250,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--runner", default=RunConfig.runner)
+    demo.add_argument("--partner-shapes", action="store_true",
+                      help="the world in banks' own export shapes, read through their profiles")
 
     rules = commands.add_parser("rules", help="the rule library")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True)
