@@ -47,6 +47,7 @@ def write_library_notices_to(out_dir: str | Path) -> Path | None:
     """From now on (and for what was held), notices go to OUT/run.log."""
     if _held is None:
         return None
+    close_library_log()  # a previous run's log, in a process that runs several
     path = Path(out_dir) / LOG_FILE
     target = logging.FileHandler(path, encoding="utf-8")
     target.setFormatter(logging.Formatter(_FORMAT))
