@@ -16,7 +16,7 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 class _Held(logging.handlers.MemoryHandler):
     """Holds notices until the out folder exists, then writes them there."""
 
-    def shouldFlush(self, record: logging.LogRecord) -> bool:  # noqa: N802 - logging's name
+    def shouldFlush(self, record: logging.LogRecord) -> bool:
         return self.target is not None
 
 

@@ -27,7 +27,7 @@ def beam_parser(runner: str | None = None):
     for options in sorted(set(_option_classes(po.PipelineOptions)), key=lambda c: c.__name__):
         try:
             options._add_argparse_args(parser)
-        except Exception:  # noqa: BLE001 - a third-party options class that cannot register
+        except Exception:  # noqa: BLE001, S112 - a third-party options class that cannot register
             continue
     return parser
 

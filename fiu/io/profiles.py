@@ -495,9 +495,10 @@ def _file_profile(path: Path, index: int, partner_id: str, entry: dict):
             problems.append((where + ["format"], "a format is for date and date-time fields"))
         if "format" in spec and "%z" in spec["format"].lower():
             problems.append((where + ["format"], "give the zone as `timezone`, not %z"))
-        if name in contract and contract[name].type == DATETIME and "format" in spec:
-            if _has_time(spec["format"]) and not (spec.get("timezone") or entry.get("timezone")):
-                problems.append((where, "a date-time format needs a `timezone` (IANA name)"))
+        timed = name in contract and contract[name].type == DATETIME and "format" in spec \
+            and _has_time(spec["format"])
+        if timed and not (spec.get("timezone") or entry.get("timezone")):
+            problems.append((where, "a date-time format needs a `timezone` (IANA name)"))
     if "amount" in columns and _layout(columns["amount"]) != "column" and "direction" in columns:
         problems.append((["columns", "direction"],
                          "the amount layout gives the direction already; remove one"))
@@ -507,8 +508,8 @@ def _file_profile(path: Path, index: int, partner_id: str, entry: dict):
     if fmt == "csv":
         for name in required_columns(kind):
             if name not in given:
-                problems.append((["columns"], f"no mapping for required field {name!r}: "
-                                              "map a column or give a `value`"))
+                problems.append((["columns"], (f"no mapping for required field {name!r}: "
+                                               "map a column or give a `value`")))
     for zone_at, zone in [(["timezone"], entry.get("timezone"))] + [
         (["columns", n, "timezone"], s.get("timezone")) for n, s in columns.items()
     ]:
