@@ -16,7 +16,9 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 class _Held(logging.handlers.MemoryHandler):
     """Holds notices until the out folder exists, then writes them there."""
 
-    def shouldFlush(self, record: logging.LogRecord) -> bool:
+    def shouldFlush(self, record: logging.LogRecord) -> bool:  # noqa: N802 - logging's name
+        if self.target is None and len(self.buffer) > self.capacity:
+            del self.buffer[: len(self.buffer) - self.capacity]  # keep the newest
         return self.target is not None
 
 
@@ -31,7 +33,7 @@ def hold_library_notices(verbose: bool = False) -> None:
     for handler in list(root.handlers):
         if type(handler) is logging.StreamHandler or isinstance(handler, _Held):
             root.removeHandler(handler)  # basicConfig's console handler, or ours of before
-    _held = _Held(capacity=1 << 20)
+    _held = _Held(capacity=100_000)
     _held.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(_held)
     root.setLevel(logging.INFO)

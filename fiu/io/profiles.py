@@ -89,7 +89,8 @@ class FileProfile:
         return sorted({c for spec in self.columns.values() for c in _used_columns(spec)})
 
     def digest_material(self) -> str:
-        return json.dumps([self.path, self.index, self.partner_id, self.kind, self.match,
+        """What the run id rests on: the settings, not where the profile lies."""
+        return json.dumps([Path(self.path).name, self.index, self.partner_id, self.kind, self.match,
                            self.format, self.encoding, self.delimiter, self.quote,
                            self.skip_rows, self.decimal, self.thousands, self.timezone,
                            self.columns, self.ignore], sort_keys=True)
