@@ -27,10 +27,10 @@ import pyarrow.csv as pcsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fiu.io.inputs import list_inputs
-from fiu.io.profiles import load_profile
-from fiu.io.readers import read_file
-from fiu.validate.cast import _datetime
+from fiu.io.inputs import list_inputs  # noqa: E402
+from fiu.io.profiles import load_profile  # noqa: E402
+from fiu.io.readers import read_file  # noqa: E402
+from fiu.validate.cast import _datetime  # noqa: E402
 
 PROFILE = """\
 partner_id: {partner}

@@ -9,7 +9,6 @@ import os
 import sys
 import time
 import traceback
-from datetime import UTC
 from pathlib import Path
 
 from fiu.config import RunConfig
@@ -173,13 +172,13 @@ def _train(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     import getpass
-    from datetime import datetime
+    from datetime import datetime, timezone
 
     from fiu.packages.sign import load_signing_key, release_case
 
     key = load_signing_key(args.key)
     by = args.by or getpass.getuser()
-    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     release = release_case(args.out, args.case_id, key, by, now)
     for recipient, digest in sorted(release.sums_sha256.items()):
         print(f"released {release.case_id}/{recipient}  SHA256SUMS {digest}")
