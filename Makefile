@@ -15,7 +15,7 @@ $(BIN)/fiu: setup.py
 install: $(BIN)/fiu
 
 demo: $(BIN)/fiu
-	$(BIN)/fiu demo --dir demo
+	$(BIN)/fiu demo --dir demo --partner-shapes
 
 test: $(BIN)/fiu
 	$(BIN)/python -m pytest -q

@@ -28,6 +28,7 @@ setup(
         "fiu.rules": ["*.json", "**/*.yaml"],
         "fiu.expectations": ["*.json"],
         "fiu.packages": ["*.json"],
+        "fiu.io": ["*.json"],
         "fiu.detect": ["*.joblib", "*.json"],
     },
     install_requires=[
@@ -51,6 +52,8 @@ setup(
         "joblib>=1.3",
         "cryptography>=42",
         "followthemoney>=4.0",
+        # ISO 20022 statements (camt.052/053): schema validation and parsing (libxml2).
+        "lxml>=5.2",
     ],
     extras_require={
         # Beam's Dask runner: `fiu run --runner dask`.

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from fiu.config import RunConfig
-from fiu.errors import FiuError
+from fiu.errors import FiuError, UsageError
 from fiu.io.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROWS_PER_FILE
 
 DEFAULT_SEED = 7
@@ -21,9 +22,60 @@ def _generate(args: argparse.Namespace) -> int:
     from fiu.generate import generate_world
 
     truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
-                           truth_path=Path(args.truth) if args.truth else None)
+                           truth_path=Path(args.truth) if args.truth else None,
+                           partner_shapes=args.partner_shapes)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
     return 0
+
+
+def _camt_schemas(args: argparse.Namespace) -> None:
+    """`--camt-schemas DIR`: where the ISO 20022 schemas are, for every reader (workers
+    started from this process see the same environment)."""
+    folder = getattr(args, "camt_schemas", None)
+    if folder:
+        from fiu.io.camt import SCHEMAS_ENV
+
+        if not Path(folder).is_dir():
+            raise UsageError(f"--camt-schemas {folder}: no such folder")
+        os.environ[SCHEMAS_ENV] = str(Path(folder).resolve())
+
+
+def _own_rules_and_suites(args: argparse.Namespace) -> None:
+    """`--rules DIR` (added to the shipped pack, or with `--rules-only` instead of it) and
+    `--suites DIR`, for every place rules and suites load (workers started from here
+    see the same environment)."""
+    from fiu.detect.rules import RULES_ENV, RULES_ONLY_ENV
+    from fiu.validate.suites import SUITES_ENV
+
+    folders = getattr(args, "rules", None) or []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise UsageError(f"--rules {folder}: no such folder")
+    if getattr(args, "rules_only", False) and not folders:
+        raise UsageError("--rules-only needs at least one --rules DIR")
+    if folders:
+        os.environ[RULES_ENV] = os.pathsep.join(str(Path(f).resolve()) for f in folders)
+        os.environ[RULES_ONLY_ENV] = "1" if args.rules_only else "0"
+    suites = getattr(args, "suites", None)
+    if suites:
+        if not Path(suites).is_dir():
+            raise UsageError(f"--suites {suites}: no such folder")
+        os.environ[SUITES_ENV] = str(Path(suites).resolve())
+        from fiu.validate.suites import load_suites
+
+        load_suites()  # a bad suite folder is a usage error before anything runs
+
+
+def _add_rule_and_suite_folders(command: argparse.ArgumentParser, suites: bool = True) -> None:
+    command.add_argument("--rules", action="append", metavar="DIR",
+                         help="a folder of your own rules (<typology>/<id>.yaml), added to the "
+                              "shipped pack; repeatable")
+    command.add_argument("--rules-only", action="store_true",
+                         help="use the --rules folders instead of the shipped pack")
+    if suites:
+        command.add_argument("--suites", metavar="DIR",
+                             help="a folder of your own expectation suites (<kind>.json), "
+                                  "each replacing the shipped one of its kind")
 
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
@@ -33,6 +85,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         input_dir=args.input_dir,
         out_dir=args.out,
         partners_path=args.partners,
+        profiles_path=args.profiles,
         model_path=args.model,
         threshold=args.threshold,
         runner=args.runner,
@@ -67,7 +120,8 @@ def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
     world, out = folder / "world", folder / "out"
     truth = folder / "truth.json"
     clock = time.perf_counter()
-    generate_world(world, seed=args.seed, scale=args.scale, truth_path=truth)
+    generate_world(world, seed=args.seed, scale=args.scale, truth_path=truth,
+                   partner_shapes=args.partner_shapes)
     generated = time.perf_counter() - clock
     run(RunConfig(input_dir=str(world), out_dir=str(out), runner=args.runner), beam_args)
     report = evaluate(out, truth)
@@ -98,6 +152,22 @@ def _rules(args: argparse.Namespace) -> int:
     ok, text = rulebook.backtest_text(args.input_dir, csv_path=args.csv)
     print(text)
     return 0 if ok else 1
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from fiu.io import profile_tools
+
+    if args.profile_command == "check":
+        ok, text = profile_tools.check_text(args.profile, args.file, rows=args.rows)
+        print(text)
+        return 0 if ok else 1
+    text = profile_tools.draft_profile(args.file, partner_id=args.partner_id, kind=args.kind)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"draft profile written to {args.out}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -144,6 +214,8 @@ def parser() -> argparse.ArgumentParser:
         description="Find human-trafficking operations in money flows and open-source records.",
     )
     top.add_argument("--debug", action="store_true", help="show tracebacks")
+    top.add_argument("-v", "--verbose", action="store_true",
+                     help="show libraries' notices too (always in OUT/run.log)")
     commands = top.add_subparsers(dest="command", required=True)
 
     gen = commands.add_parser("generate", help="write a synthetic input folder with planted networks")
@@ -151,11 +223,18 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=DEFAULT_SEED)
     gen.add_argument("--scale", type=float, default=1.0)
     gen.add_argument("--truth", help="ground-truth file (default: beside OUT_DIR, never inside)")
+    gen.add_argument("--partner-shapes", action="store_true",
+                     help="banks write their own export shapes, with their profiles in partners/")
 
     run = commands.add_parser("run", help="run the pipeline on an input folder")
     run.add_argument("input_dir")
     run.add_argument("--out", required=True)
     run.add_argument("--partners", help="partners.yaml (default: INPUT_DIR/partners.yaml)")
+    run.add_argument("--profiles", metavar="DIR",
+                     help="partners' mapping profiles (default: INPUT_DIR/partners/)")
+    run.add_argument("--camt-schemas", metavar="DIR",
+                     help="ISO 20022 camt.05x schema files to validate statements against "
+                          "(default: $FIU_CAMT_SCHEMAS)")
     run.add_argument("--model", help="a model file from `fiu train` (default: the shipped model)")
     run.add_argument("--threshold", type=float, default=0.5, help="case score that makes packages")
     run.add_argument("--runner", default=RunConfig.runner,
@@ -174,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--max-rows-per-file", type=int, default=DEFAULT_MAX_ROWS_PER_FILE, metavar="N",
                      help="a file with more rows is a bad file, exit 2 (default: %(default)s)")
 
+    _add_rule_and_suite_folders(run)
+
     ev = commands.add_parser("evaluate", help="score a run against a ground truth")
     ev.add_argument("out_dir")
     ev.add_argument("truth_file")
@@ -189,6 +270,8 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--runner", default=RunConfig.runner)
+    demo.add_argument("--partner-shapes", action="store_true",
+                      help="the world in banks' own export shapes, read through their profiles")
 
     rules = commands.add_parser("rules", help="the rule library")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -199,6 +282,25 @@ def parser() -> argparse.ArgumentParser:
     backtest = rule_commands.add_parser("backtest", help="each rule's hits, precision and recall against labels")
     backtest.add_argument("input_dir")
     backtest.add_argument("--csv", help="also write the table as CSV")
+    for command in (listing, testing):
+        _add_rule_and_suite_folders(command, suites=False)
+    _add_rule_and_suite_folders(backtest)
+
+    profile = commands.add_parser("profile", help="a partner's mapping profile: check or draft one")
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
+    checking = profile_commands.add_parser(
+        "check", help="a file read through a profile: its first rows as contract rows, and "
+                      "every row that would be quarantined")
+    checking.add_argument("profile", help="partners/<partner_id>.yaml")
+    checking.add_argument("file", help="one of the partner's files")
+    checking.add_argument("--rows", type=int, default=10, help="rows to show (default: %(default)s)")
+    checking.add_argument("--camt-schemas", metavar="DIR", help="as for `fiu run`")
+    drafting = profile_commands.add_parser(
+        "init", help="draft a profile from a file's header and first rows")
+    drafting.add_argument("file")
+    drafting.add_argument("--partner-id", help="the partner's id (default: TODO)")
+    drafting.add_argument("--kind", default="transactions", choices=["transactions", "accounts", "osint"])
+    drafting.add_argument("--out", help="write the draft here (default: print it)")
 
     release = commands.add_parser("release", help="sign a reviewed case's packages and record it in the audit log")
     release.add_argument("case_id")
@@ -213,20 +315,41 @@ def parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="fit the case model on an input folder with labels")
     train.add_argument("input_dir")
     train.add_argument("--model-out", required=True)
+    _add_rule_and_suite_folders(train)
     return top
 
 
+def _own_flags(top: argparse.ArgumentParser, command: str) -> list[str]:
+    """The option strings of one sub-command, for a did-you-mean."""
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    return [s for a in commands.choices[command]._actions for s in a.option_strings]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args, rest = parser().parse_known_args(argv)
+    top = parser()
+    args, rest = top.parse_known_args(argv)
     if rest and args.command not in ("run", "demo"):
-        parser().error(f"unrecognized arguments: {' '.join(rest)}")
+        top.error(f"unrecognized arguments: {' '.join(rest)}")
+    from fiu.console import close_library_log, hold_library_notices
+
+    hold_library_notices(args.verbose or args.debug)
+    # The folder options live in the environment for the run; a caller's is left as it was.
+    settings = ("FIU_RULES", "FIU_RULES_ONLY", "FIU_SUITES", "FIU_CAMT_SCHEMAS")
+    before = {name: os.environ.get(name) for name in settings}
     try:
+        _camt_schemas(args)
+        _own_rules_and_suites(args)
+        if rest:
+            from fiu.pipelines.options import check_beam_args
+
+            check_beam_args(rest, _own_flags(top, args.command), args.runner)
         if args.command == "run":
             return _run(args, rest)
         if args.command == "demo":
             return _demo(args, rest)
         handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train,
-                   "release": _release, "verify": _verify, "explain": _explain}
+                   "profile": _profile, "release": _release, "verify": _verify,
+                   "explain": _explain}
         return handler[args.command](args)
     except FiuError as err:
         if args.debug:
@@ -240,6 +363,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fiu: {traceback.format_exc().strip().splitlines()[-1]} (--debug for details)",
                   file=sys.stderr)
         return 1
+    finally:
+        close_library_log()
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ class RunConfig:
     input_dir: str
     out_dir: str
     partners_path: str | None = None
+    # Mapping profiles of partners' own export shapes (default: INPUT_DIR/partners/).
+    profiles_path: str | None = None
     model_path: str | None = None
     threshold: float = 0.5
     # Beam's direct runner that passes elements (record batches) between steps as they
@@ -51,6 +53,15 @@ class RunConfig:
             raise UsageError(f"no partners file: {path} (give one with --partners)")
         return path
 
+    def profiles(self) -> list:
+        """The mapping profiles of `--profiles`, else of INPUT_DIR/partners/ (or none)."""
+        from fiu.io.inputs import default_profiles
+        from fiu.io.profiles import load_profiles
+
+        if self.profiles_path:
+            return load_profiles(self.profiles_path)
+        return default_profiles(self.input_dir)
+
     def as_record(self) -> dict:
         return asdict(self)
 
@@ -66,9 +77,20 @@ def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
         "model": config.model_path and Path(config.model_path).name,
         **({"judgements": hashlib.sha256(Path(config.judgements_path).read_bytes()).hexdigest()}
            if config.judgements_path and Path(config.judgements_path).is_file() else {}),
+        # A profile decides what every row of its files says; none leaves ids as they were.
+        **({"profiles": sorted(f.profile.digest_material() for f in files if f.profile)}
+           if any(f.profile for f in files) else {}),
         "versions": versions,
+        **_own_folders(),
     }
     return "run-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _own_folders() -> dict:
+    """A data engineer's own rules and suites change what a run finds (see manifest)."""
+    from fiu.manifest import _user_folders
+
+    return _user_folders()
 
 
 def fixed_time() -> str | None:

@@ -32,6 +32,8 @@ class Column:
 
 CHANNELS = ("cash", "card", "wire", "ach", "p2p", "check", "crypto", "prepaid")
 DIRECTIONS = ("in", "out")
+TIMESTAMP_PRECISIONS = ("second", "date")
+TIMESTAMP_PRECISION = "timestamp_precision"
 HOLDER_TYPES = ("individual", "business")
 OSINT_SOURCES = (
     "business_registry",
@@ -67,6 +69,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("region"),
         Column("country", required=True),
         Column("memo"),
+        # `date` when only the day is known (a statement's booking date): time-of-day
+        # features skip the row. Empty means `second`, or `date` for a date-only value.
+        Column("timestamp_precision", ENUM, values=TIMESTAMP_PRECISIONS),
     ),
     ACCOUNTS: (
         Column("partner_id", required=True),

@@ -7,6 +7,7 @@ import platform
 import socket
 from importlib import metadata
 from importlib.resources import files as package_files
+from pathlib import Path
 
 from fiu.contract import KINDS
 from fiu.errors import FiuError
@@ -93,6 +94,31 @@ def rules_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def _user_folders() -> dict:
+    """The data engineer's own rule and suite folders a run used, each with its hash."""
+    from fiu.detect.rules import rule_folders
+    from fiu.validate.suites import suites_folder
+
+    folders, only = rule_folders()
+    found: dict = {}
+    if folders:
+        found["rule_folders"] = [{"folder": str(Path(f).resolve()), "version": _tree_hash(Path(f))}
+                                 for f in folders]
+        found["shipped_rules"] = not only
+    folder = suites_folder()
+    if folder is not None:
+        found["suites_folder"] = {"folder": str(folder.resolve()), "version": _tree_hash(folder)}
+    return found
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_walk(folder), key=lambda p: str(p.relative_to(folder))):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _walk(folder):
     for item in folder.iterdir():
         if item.is_dir():
@@ -119,6 +145,11 @@ def kind_counts(counts: dict[tuple[str, str], int]) -> dict[str, dict[str, int]]
     if broken:
         raise FiuError("rows were lost: " + "; ".join(broken))
     return table
+
+
+def profile_sha256(profile) -> str:
+    """The digest of the profile file a partner's file was read through."""
+    return hashlib.sha256(Path(profile.path).read_bytes()).hexdigest()
 
 
 def build_manifest(
@@ -151,6 +182,8 @@ def build_manifest(
                 "format": f.format,
                 "sha256": f.sha256,
                 "rows": rows_per_file.get(f.name, 0),
+                **({"profile": f.profile.key(), "profile_sha256": profile_sha256(f.profile)}
+                   if f.profile is not None else {}),
             }
             for f in files
         ],
@@ -163,6 +196,7 @@ def build_manifest(
             "code": versions(),
             "code_sha256": code_sha256(),
             "rules": rules_version(),
+            **_user_folders(),
             "expectation_suites": {kind: suite_version(s) for kind, s in sorted(suites.items())},
             "model": detection.get("model", {}).get("version") if isinstance(detection.get("model"), dict) else detection.get("model_version"),
         },

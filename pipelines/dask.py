@@ -19,7 +19,13 @@ dask.distributed scheduler, and without it the runner starts a local cluster.
 from __future__ import annotations
 
 import itertools
+import logging
+import os
 import typing as t
+
+# Dask's scheduler, nanny and worker lines (INFO by default) stay out of the console: the
+# cluster's processes inherit this, and the launcher's own lines go to OUT/run.log.
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 import dask.bag as db
 from apache_beam import pvalue
@@ -42,6 +48,8 @@ class DaskRunner(dask_runner.DaskRunner):
     def run_pipeline(self, pipeline, options):
         import dask.distributed as ddist
 
+        _into_run_log("distributed")
+
         dask_options = options.view_as(dask_runner.DaskOptions).get_all_options(
             drop_default=True, current_only=True
         )
@@ -52,6 +60,15 @@ class DaskRunner(dask_runner.DaskRunner):
         pipeline.visit(visitor)
         futures = client.compute(visitor.sinks(), optimize_graph=False)
         return _ClosingResult(dask_runner.DaskRunnerResult(client, futures))
+
+
+def _into_run_log(name: str) -> None:
+    """A library logger that prints to the console itself, handed to the root logger
+    (which fiu's CLI points at OUT/run.log)."""
+    logger = logging.getLogger(name)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.propagate = True
 
 
 class _Visitor(dask_runner.PipelineVisitor):

@@ -18,11 +18,20 @@ from .stages import progress, timed
 WORK = ".run"
 
 
-def _write_quarantine(out_dir: str, kind_lines: list) -> dict[str, dict]:
-    """Write the files; return per kind what the validation report sums up."""
+def _write_quarantine(
+    out_dir: str, kind_lines: list, source_columns: dict[str, dict[str, str]] | None = None
+) -> dict[str, dict]:
+    """Write the files; return per kind what the validation report sums up. A failure
+    in a file read through a mapping profile also names the partner's own column."""
     by_kind: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     for kind, lines in kind_lines:
         by_kind[kind].extend(lines)
+    for lines in by_kind.values():
+        for line in lines:
+            columns = (source_columns or {}).get(line["file"])
+            for failure in line["failures"] if columns else ():
+                if failure.get("column") in columns:
+                    failure["source_column"] = columns[failure["column"]]
     for kind, lines in by_kind.items():
         lines.sort(key=lambda line: (line["file"], line["row"]))
         write_jsonl(Path(out_dir) / "quarantine" / f"{kind}.jsonl", lines)
@@ -35,16 +44,17 @@ class WriteQuarantine(beam.PTransform):
     """`quarantine/<kind>.jsonl`, one line a rejected row, sorted by file and row; gives
     one element, the per-kind findings for the validation report."""
 
-    def __init__(self, out_dir: str) -> None:
+    def __init__(self, out_dir: str, source_columns: dict[str, dict[str, str]] | None = None) -> None:
         super().__init__()
         self.out_dir = out_dir
+        self.source_columns = source_columns or {}
 
     def expand(self, quarantined):
-        out_dir = self.out_dir
+        out_dir, columns = self.out_dir, self.source_columns
         return (
             quarantined
             | "AllLines" >> beam.combiners.ToList()
-            | "WriteFiles" >> beam.Map(lambda lines: _write_quarantine(out_dir, lines))
+            | "WriteFiles" >> beam.Map(lambda lines: _write_quarantine(out_dir, lines, columns))
         )
 
 

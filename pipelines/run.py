@@ -17,6 +17,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from fiu.config import RunConfig, fixed_time, run_id
+from fiu.console import LOG_FILE, write_library_notices_to
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
 from fiu.detect.model import CaseModel
 from fiu.errors import FiuError, InputError, UsageError
@@ -54,7 +55,7 @@ PUBLISHED = (
 )
 AUDIT_LOG = "audit.jsonl"
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
-OUTPUTS = ("manifest.json", *PUBLISHED, STAGING)
+OUTPUTS = ("manifest.json", *PUBLISHED, STAGING, LOG_FILE)
 
 
 def build(
@@ -69,7 +70,8 @@ def build(
     read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files, cfg.limits())
     checked = read[MAIN] | "ValidateRows" >> ValidateRows(suites)
     quarantined = (read[QUARANTINED], checked[QUARANTINED]) | "AllQuarantined" >> beam.Flatten()
-    findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out)
+    source_columns = {f.name: f.profile.source_columns() for f in files if f.profile}
+    findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out, source_columns)
     records = checked["accepted"] | "Normalise" >> Normalise()
     tables = _by_kind(records)
     id_key = run_key(f.sha256 for f in files)
@@ -201,13 +203,14 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     # Absolute folders: workers may run elsewhere, and the report writer needs them.
     cfg = replace(cfg, input_dir=str(Path(cfg.input_dir).resolve()),
                   out_dir=str(Path(cfg.out_dir).resolve()))
-    files, skipped = _readable(list_inputs(cfg.input_dir), cfg.skip_bad_files)
+    files, skipped = _readable(list_inputs(cfg.input_dir, cfg.profiles()), cfg.skip_bad_files)
     partners = load_partners(cfg.partners_file())
     suites = load_suites()
     code_versions = versions()
     run = run_id(files, cfg, code_versions)
     out = Path(cfg.out_dir)
     prepare_out_dir(out)
+    write_library_notices_to(out)
     staging = out / STAGING
     progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
     options = pipeline_options(cfg, beam_args)

@@ -133,3 +133,37 @@ def test_with_skip_bad_files_a_file_over_the_row_limit_is_recorded_and_the_run_g
 def test_a_limit_below_one_exits_2(tmp_path, capsys, flag):
     assert main(["run", str(tmp_path), "--out", str(tmp_path / "out"), flag, "0"]) == 2
     assert flag in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "extra, named, hint",
+    [
+        (["--threshhold", "0.99"], "--threshhold", "--threshold"),
+        (["--state", "X"], "--state", None),
+        (["--max_field_chars=3"], "--max_field_chars", "--max-field-chars"),
+        (["--direct_num_worker=2"], "--direct_num_worker", "--direct_num_workers"),
+    ],
+)
+def test_an_option_neither_fiu_nor_beam_defines_exits_2_with_a_hint(
+    tmp_path, capsys, extra, named, hint
+):
+    code = main(["run", str(tmp_path), "--out", str(tmp_path / "out"), *extra])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"unknown option {named}" in err
+    if hint:
+        assert f"did you mean {hint}?" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_beam_options_still_pass_through(tmp_path, capsys):
+    # A Beam flag is accepted; the run then fails on the missing folder, not the flag.
+    code = main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"),
+                 "--direct_num_workers=1", "--no_pipeline_type_check"])
+    assert code == 2
+    assert "input folder does not exist" in capsys.readouterr().err
+
+
+def test_demo_refuses_an_unknown_option_too(tmp_path, capsys):
+    assert main(["demo", "--dir", str(tmp_path), "--sed", "3"]) == 2
+    assert "unknown option --sed (did you mean --seed?)" in capsys.readouterr().err

@@ -93,7 +93,8 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     (folded), `cp`
     (counterparty key: `account:<partner>:<id>` for a known partner account, else the
     folded name), `cp_account` (that account ref or None), `ad_payee` (the counterparty
-    reads as a classified or adult site), `memo`.
+    reads as a classified or adult site), `memo`, `timed` (the row has a time of day:
+    `timestamp_precision` is not `date`; time-of-day features count only these).
     """
     tb = transactions if isinstance(transactions, pa.Table) else pa.Table.from_batches(
         [transactions]
@@ -147,6 +148,8 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
             "ad_payee": _matches(cp, AD_SITE_WORDS),
             "cp_account": cp_account.to_pandas().astype(object),
             "memo": col("memo").to_pandas().fillna("").astype(str),
+            "timed": pc.fill_null(pc.not_equal(col("timestamp_precision"), "date"), True)
+            .to_numpy(zero_copy_only=False),
         }
     )
     return frame.sort_values(["account", "t", "txn"], kind="stable").reset_index(drop=True)
@@ -160,7 +163,8 @@ def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
 
 
 def _night(t: pd.DataFrame) -> pd.Series:
-    return (t["local_hour"] >= NIGHT_START_HOUR) | (t["local_hour"] < NIGHT_END_HOUR)
+    """Rows made at night, local time; a row known only by its date is never one."""
+    return t["timed"] & ((t["local_hour"] >= NIGHT_START_HOUR) | (t["local_hour"] < NIGHT_END_HOUR))
 
 
 def _mcc_in(t: pd.DataFrame, codes: frozenset[str]) -> pd.Series:
@@ -249,10 +253,11 @@ def card_receipt_count(t: pd.DataFrame) -> pd.Series:
 def night_card_share(t: pd.DataFrame) -> pd.Series:
     """Share of card receipts taken 22:00–06:00 local time (timestamp + utc_offset_minutes).
 
-    Example: 31 of 50 card receipts at 23:10–02:40 local → 0.62. Null without card
-    receipts. FINTRAC night window; IMB-1.
+    Example: 31 of 50 card receipts at 23:10–02:40 local → 0.62. Only receipts with a
+    time of day count (not `timestamp_precision: date`). Null without card receipts.
+    FINTRAC night window; IMB-1.
     """
-    card_in = t["inflow"] & (t["channel"] == "card")
+    card_in = t["inflow"] & (t["channel"] == "card") & t["timed"]
     return _share(_count(t, card_in & _night(t)), _count(t, card_in))
 
 
@@ -468,8 +473,9 @@ def p2p_night_payers(t: pd.DataFrame) -> pd.Series:
 
 
 def p2p_night_share(t: pd.DataFrame) -> pd.Series:
-    """Share of incoming p2p payments made 22:00–06:00 local time. Null without any."""
-    p2p_in = t["inflow"] & (t["channel"] == "p2p")
+    """Share of incoming p2p payments made 22:00–06:00 local time, of those with a time
+    of day. Null without any."""
+    p2p_in = t["inflow"] & (t["channel"] == "p2p") & t["timed"]
     return _share(_count(t, p2p_in & _night(t)), _count(t, p2p_in))
 
 

@@ -12,6 +12,7 @@ import difflib
 import importlib.resources
 import json
 import math
+import os
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,10 @@ from ..errors import UsageError
 from .features import feature_names
 
 LEVELS = ("account", "entity", "network")
+# A data engineer's own rule folders, beside the shipped pack or (RULES_ONLY_ENV=1)
+# instead of it: set by `--rules DIR` / `--rules-only`, read wherever rules load.
+RULES_ENV = "FIU_RULES"
+RULES_ONLY_ENV = "FIU_RULES_ONLY"
 SEVERITY_WEIGHT = {"low": 0.15, "medium": 0.3, "high": 0.5}
 KEY = "ref"
 
@@ -232,11 +237,41 @@ def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int:
     return line
 
 
+def rule_folders() -> tuple[list[str], bool]:
+    """(the user's rule folders, whether they replace the shipped pack)."""
+    folders = [p for p in os.environ.get(RULES_ENV, "").split(os.pathsep) if p]
+    return folders, bool(folders) and os.environ.get(RULES_ONLY_ENV) == "1"
+
+
 def load_rules(root: str | Path | None = None) -> list[Rule]:
-    """Every rule under `root` (default: the packaged `fiu.rules`), sorted by id.
+    """Every rule under `root` (default: the packaged `fiu.rules`, plus or instead of it
+    the folders of `rule_folders()`), sorted by id.
 
     Raises `RuleError` listing every problem as `rules/<folder>/<file>:<line> <field>: message`.
     """
+    import jsonschema
+
+    folders, only = rule_folders() if root is None else ([], False)
+    if folders:
+        rules, errors, seen = [], [], {}
+        for source in ([] if only else [None]) + folders:
+            try:
+                loaded = _load_tree(source)
+            except RuleError as err:
+                errors += err.errors
+                continue
+            for rule in loaded:
+                if rule.id in seen:
+                    errors.append(f"{rule.path}:1 id: '{rule.id}' also in {seen[rule.id]}")
+                seen[rule.id] = rule.path
+                rules.append(rule)
+        if errors:
+            raise RuleError(errors)
+        return sorted(rules, key=lambda r: r.id)
+    return _load_tree(root)
+
+
+def _load_tree(root: str | Path | None) -> list[Rule]:
     import jsonschema
 
     if root is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -19,6 +19,7 @@ from ..contract import (
     ACCOUNTS,
     LABELS,
     OSINT,
+    TIMESTAMP_PRECISION,
     TRANSACTIONS,
     column_names,
     list_columns,
@@ -29,6 +30,7 @@ from .corrupt import corrupt_table
 from .networks import VICTIM, Network, plant_networks
 from .population import Population, plant_population
 from .timeline import iso_timestamps
+from .shapes import SHAPES, write_profiles
 from .writers import write_partners, write_table
 
 TRANSACTION_FILES = {
@@ -51,12 +53,16 @@ OSINT_FILES = {
     "news": "osint_news.jsonl",
 }
 LABELS_FILE = "labels.csv"
+# A partner-shaped file takes its place among the files in the contract world's order,
+# so the random draws that break rows fall on the same rows.
+SHAPED_ORDER = {shape.file_name: TRANSACTION_FILES[partner] for partner, shape in SHAPES.items()}
 # txn_id styles per bank: a prefix and a zero-padded sequence number
 TXN_ID_FORMAT = {"bank-a": "T{:010d}", "bank-b": "{:012d}", "bank-c": "C-{:09d}"}
 
 
 def generate_world(
-    out_dir: Path, seed: int = 7, scale: float = 1.0, truth_path: Path | None = None
+    out_dir: Path, seed: int = 7, scale: float = 1.0, truth_path: Path | None = None,
+    partner_shapes: bool = False,
 ) -> Path:
     """Write a synthetic input folder to `out_dir` and its truth file; return its path.
 
@@ -64,7 +70,9 @@ def generate_world(
     and scale give the same bytes. `scale` multiplies every count: 1.0 is about 50k
     transactions, 4k accounts and 3k osint records; 20 is about a million transactions.
     The truth goes to `truth_path`, by default `<out_dir>.truth.json` next to the folder
-    (never inside it), in the shape of docs/architecture.md §6.
+    (never inside it), in the shape of docs/architecture.md §6. With `partner_shapes`,
+    the banks in `shapes.SHAPES` write their transactions in their own export shape,
+    with their mapping profiles in `partners/` (the same world otherwise).
 
     >>> generate_world(Path("world"), seed=7)          # doctest: +SKIP
     PosixPath('world.truth.json')
@@ -91,8 +99,12 @@ def generate_world(
 
     tables: dict[str, tuple[str, pa.Table, np.ndarray]] = {}
     txns = book.txn_columns()
+    shaped: dict[str, Callable] = {}
     for partner, name in TRANSACTION_FILES.items():
         table, eligible = _transactions_table(book, txns, partner)
+        if partner_shapes and partner in SHAPES:
+            name = SHAPES[partner].file_name
+            shaped[name] = SHAPES[partner].write
         tables[name] = (TRANSACTIONS, table, eligible)
     for partner, name in ACCOUNT_FILES.items():
         table, eligible = _accounts_table(book, partner)
@@ -106,13 +118,17 @@ def generate_world(
     out_dir.mkdir(parents=True, exist_ok=True)
     invalid: list[dict[str, Any]] = []
     labelled = set(labels.column("ref").to_pylist())
-    for name in sorted(tables):
+    # Corrupted in the contract-shaped world's order, whatever the files are called.
+    order = {name: (SHAPED_ORDER.get(name, name)) for name in tables}
+    for name in sorted(tables, key=order.get):
         kind, table, eligible = tables[name]
         fresh = _fresh_key(book, kind, table, labelled)
         table, report = corrupt_table(table, kind, name, rng, eligible, fresh)
         invalid.extend(report)
-        write_table(table, out_dir / name)
+        (shaped.get(name) or write_table)(table, out_dir / name)
     write_partners(out_dir / "partners.yaml")
+    if shaped:
+        write_profiles(out_dir)
 
     truth = _truth(book, pop, networks, invalid, seed, scale)
     truth_path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,12 +174,11 @@ def _transactions_table(
         "timestamp": _strings(iso_timestamps(cols["utc"][keep], cols["off"][keep])),
         "amount": amount,
     }
-    for name in column_names(TRANSACTIONS):
+    names = [c for c in column_names(TRANSACTIONS) if c != TIMESTAMP_PRECISION]  # all `second`
+    for name in names:
         if name not in data:
             data[name] = _strings(cols[name][keep])
-    table = pa.table(
-        [data[c] for c in column_names(TRANSACTIONS)], names=column_names(TRANSACTIONS)
-    )
+    table = pa.table([data[c] for c in names], names=names)
     perm = rng.permutation(n)
     eligible = ~acct_protected[cols["acct"][keep]]
     return table.take(pa.array(perm)), eligible[perm]

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiu.contract import KINDS
 from fiu.errors import InputError
+from fiu.io.profiles import FileProfile, load_profiles, profile_for
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# A partner's mapping profiles, by default: INPUT_DIR/partners/<partner_id>.yaml.
+PROFILES_DIR = "partners"
 # Files that sit in an input folder but are not records.
 NOT_RECORDS = {"partners.yaml", "partners.yml", "README.md", "README.txt"}
 
@@ -21,6 +24,8 @@ class InputFile:
     path: str
     format: str
     sha256: str
+    # How the partner's own export maps onto the contract; None for contract-shaped files.
+    profile: FileProfile | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
@@ -43,18 +48,35 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_inputs(input_dir: str | Path) -> list[InputFile]:
+def default_profiles(input_dir: str | Path) -> list[FileProfile]:
+    """The profiles in INPUT_DIR/partners/, or none."""
+    folder = Path(input_dir) / PROFILES_DIR
+    return load_profiles(folder) if folder.is_dir() else []
+
+
+def list_inputs(
+    input_dir: str | Path, profiles: list[FileProfile] | None = None
+) -> list[InputFile]:
     """Every record file of the folder, sorted by name.
 
-    A file whose name starts with no kind, or whose format is not CSV, Parquet or JSON
-    Lines, is an error: a partner's file silently left out would be data lost.
+    A file a mapping profile matches (`profiles`, default INPUT_DIR/partners/) takes its
+    kind and format from that profile. Any other file whose name starts with no kind, or
+    whose format is not CSV, Parquet or JSON Lines, is an error: a partner's file
+    silently left out would be data lost.
     """
     folder = Path(input_dir)
     if not folder.is_dir():
         raise InputError(str(folder), "input folder does not exist")
+    if profiles is None:
+        profiles = default_profiles(folder)
     found: list[InputFile] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name in NOT_RECORDS or path.is_dir():
+            continue
+        profile = profile_for(path.name, profiles)
+        if profile is not None:
+            found.append(InputFile(profile.kind, str(path.resolve()), profile.format,
+                                   sha256_of(path), profile))
             continue
         kind = kind_of(path.name)
         if kind is None:
@@ -64,8 +86,10 @@ def list_inputs(input_dir: str | Path) -> list[InputFile]:
             )
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
+            hint = " (a bank statement needs a mapping profile, see docs/profiles.md)" \
+                if path.suffix.lower() == ".xml" else ""
             raise InputError(
-                path.name, "unknown format: expected .csv, .parquet or .jsonl"
+                path.name, f"unknown format: expected .csv, .parquet or .jsonl{hint}"
             )
         found.append(InputFile(kind, str(path.resolve()), fmt, sha256_of(path)))
     if not found:

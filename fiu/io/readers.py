@@ -69,6 +69,10 @@ def read_file(
             result = _read_csv(source, path, batch_rows, limits)
         elif source.format == "jsonl":
             result = _read_jsonl(source, path, batch_rows)
+        elif source.format == "camt":
+            from fiu.io.camt import read_camt
+
+            result = read_camt(source, path, batch_rows)
         else:
             result = _read_parquet(source, path, batch_rows, limits)
     except InputError:
@@ -129,9 +133,18 @@ def check_header(source: InputFile) -> None:
     a required column missing from a CSV header or Parquet schema."""
     path = Path(source.path)
     try:
+        if source.format == "camt":
+            from fiu.io.camt import check_camt
+
+            check_camt(source, path)
+            return
         if source.format == "csv":
-            _check_text(source, path.read_bytes())
-            names = _csv_header(source, path)
+            data = _csv_bytes(source, path)
+            _check_text(source, data)
+            names = _csv_header(source, data)
+            if source.profile is not None:
+                source.profile.check_header(source.name, names)
+                return
         elif source.format == "parquet":
             names = pq.read_schema(path).names
         else:
@@ -151,7 +164,8 @@ def check_header(source: InputFile) -> None:
 def _check_text(source: InputFile, data: bytes) -> None:
     """A text file must be UTF-8 without NUL bytes; a CSV must not end inside a quoted
     field (an odd number of `"` in RFC 4180 means the file was cut off)."""
-    data.decode("utf-8")
+    if not _transcoded(source):  # decoded from the profile's encoding: UTF-8 already
+        data.decode("utf-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(source.name, f"binary content: NUL byte at offset {nul}, not a text file")
@@ -286,19 +300,24 @@ def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
 
 
 def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) -> ReadResult:
-    _check_text(source, path.read_bytes())
+    data = _csv_bytes(source, path)
+    _check_text(source, data)
     shape_errors: list[str] = []
 
     def note(row: pcsv.InvalidRow) -> str:
         shape_errors.append(row.text)
         return "skip"
 
-    header = _csv_header(source, path)
-    result = ReadResult(ignored_columns=_ignored(source.kind, header))
+    header = _csv_header(source, data)
+    if source.profile is not None:
+        source.profile.check_header(source.name, header)
+    result = ReadResult(ignored_columns=_ignored_of(source, header))
+    delimiter, quote = _dialect(source)
     reader = pcsv.open_csv(
-        path,
+        io.BytesIO(data),
         read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False),
-        parse_options=pcsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True),
+        parse_options=pcsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True,
+                                        delimiter=delimiter, quote_char=quote),
         convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
             strings_can_be_null=True,
@@ -313,15 +332,61 @@ def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) ->
         rows = _row_numbers(start, table.num_rows)
         start += table.num_rows
         check_row_count(source.name, start - 1, limits)
+        table = _shaped(source, table)
         result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
     if shape_errors:
-        return _read_csv_exact(source, path, header, batch_rows, limits)
+        return _read_csv_exact(source, data, header, batch_rows, limits)
     return result
 
 
-def _csv_header(source: InputFile, path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle, _unbounded_csv_fields():
-        header = next(csv.reader(handle), None)
+def _csv_bytes(source: InputFile, path: Path) -> bytes:
+    """The file as UTF-8 with the header first: a profile's encoding decoded, and the
+    lines it says come before the header left out."""
+    data = path.read_bytes()
+    profile = source.profile
+    if profile is None:
+        return data
+    if _transcoded(source):
+        try:
+            data = data.decode(profile.encoding).encode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(source.name, f"profile {profile.key('encoding')}: not "
+                                          f"{profile.encoding}: byte {err.start} cannot be decoded") from err
+    if profile.skip_rows:
+        parts = data.split(b"\n", profile.skip_rows)
+        data = parts[-1] if len(parts) > profile.skip_rows else b""
+    return data
+
+
+def _transcoded(source: InputFile) -> bool:
+    profile = source.profile
+    return profile is not None and profile.encoding.replace("-", "").replace(
+        "_", "").lower() not in ("utf8", "utf8sig")
+
+
+def _dialect(source: InputFile) -> tuple[str, str]:
+    profile = source.profile
+    return (profile.delimiter, profile.quote) if profile is not None else (",", '"')
+
+
+def _shaped(source: InputFile, table: pa.Table) -> pa.Table:
+    """A partner's own columns mapped onto the contract's by its profile."""
+    return table if source.profile is None else source.profile.apply(table, source.name)
+
+
+def _ignored_of(source: InputFile, header: list[str]) -> list[str]:
+    if source.profile is not None:
+        return source.profile.ignored(header)
+    return _ignored(source.kind, header)
+
+
+def _csv_header(source: InputFile, data: bytes) -> list[str]:
+    delimiter, quote = _dialect(source)
+    head = data[: 1 << 16]
+    text = head.decode("utf-8", errors="ignore") if b"\n" in head else data.decode("utf-8")
+    with _unbounded_csv_fields():
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                 quotechar=quote), None)
     if not header:
         raise InputError(source.name, "empty file: no header row")
     header = [name.strip().lstrip("\ufeff") for name in header]
@@ -347,15 +412,17 @@ _CSV_FIELD_MAX = min(sys.maxsize, 2**63 - 1)
 
 
 def _read_csv_exact(
-    source: InputFile, path: Path, header: list[str], batch_rows: int,
+    source: InputFile, data: bytes, header: list[str], batch_rows: int,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ReadResult:
     """Python's csv module, row by row: only for files with malformed rows."""
-    result = ReadResult(ignored_columns=_ignored(source.kind, header))
+    result = ReadResult(ignored_columns=_ignored_of(source, header))
     values: dict[str, list[str | None]] = {name: [] for name in header}
     rows: list[int] = []
-    with path.open(encoding="utf-8", newline="") as handle, _unbounded_csv_fields():
-        reader = csv.reader(handle)
+    delimiter, quote = _dialect(source)
+    with _unbounded_csv_fields():
+        handle = io.StringIO(data.decode("utf-8"), newline="")
+        reader = csv.reader(handle, delimiter=delimiter, quotechar=quote)
         next(reader)
         for number, record in enumerate(reader, start=1):
             check_row_count(source.name, number, limits)
@@ -367,7 +434,7 @@ def _read_csv_exact(
             rows.append(number)
             for name, value in zip(header, record):
                 values[name].append(value if value != "" else None)
-    table = pa.table({name: pa.array(v, pa.string()) for name, v in values.items()})
+    table = _shaped(source, pa.table({name: pa.array(v, pa.string()) for name, v in values.items()}))
     rows_array = pa.array(rows, pa.int64())
     result.batches = _batched(_conform(source.kind, table, source, rows_array), batch_rows)
     return result

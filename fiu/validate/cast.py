@@ -17,6 +17,7 @@ from fiu.contract import (
     LABELS,
     REF,
     ROW,
+    TIMESTAMP_PRECISION,
     TRANSACTIONS,
     ref_column,
     typed_schema,
@@ -51,7 +52,8 @@ def to_typed(
         if column.type == DATE:
             value = _date(raw)
         elif column.type == DATETIME:
-            value, offset = _datetime(raw)
+            date_only = pc.fill_null(pc.equal(pc.utf8_length(raw), 10), False)
+            value, offset = _datetime(_as_midnight_utc(raw, date_only))
             arrays["utc_offset_minutes"] = offset
         elif column.type == DECIMAL:
             value = pc.cast(raw, pa.float64(), safe=False) if _all_numeric(raw) else _floats(raw)
@@ -67,12 +69,32 @@ def to_typed(
     arrays[ROW] = batch.column(ROW)
     if kind != LABELS:
         arrays[REF] = ref_column(kind, batch)
+    if kind == TRANSACTIONS:
+        arrays[TIMESTAMP_PRECISION], clash = _precision(arrays[TIMESTAMP_PRECISION], date_only)
+        if pc.any(clash).as_py():
+            failed["timestamp"] = pc.or_(failed.get("timestamp", pc.and_(clash, False)), clash)
     if kind == TRANSACTIONS and "utc_offset_minutes" not in arrays:
         arrays["utc_offset_minutes"] = pa.nulls(batch.num_rows, pa.int16())
     typed = pa.RecordBatch.from_arrays(
         [arrays[f.name].cast(f.type) for f in schema], schema=schema
     )
     return typed, failed
+
+
+def _as_midnight_utc(raw: pa.Array, date_only: pa.Array) -> pa.Array:
+    """A date-only timestamp (precision `date`) is held as the day's start in UTC so that
+    day windows work; its time of day means nothing and is never read as such."""
+    if not pc.any(date_only).as_py():
+        return raw
+    return pc.if_else(date_only, pc.binary_join_element_wise(raw, "T00:00:00Z", ""), raw)
+
+
+def _precision(given: pa.Array, date_only: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Each row's precision (given, else `date` for a date-only value, else `second`),
+    and the rows that claim `second` for a value without a time of day."""
+    inferred = pc.if_else(date_only, "date", "second")
+    clash = pc.fill_null(pc.and_(date_only, pc.equal(given, "second")), False)
+    return pc.coalesce(given, inferred), clash
 
 
 def _date(raw: pa.Array) -> pa.Array:

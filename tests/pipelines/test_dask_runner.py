@@ -12,9 +12,9 @@ from fiu.pipelines.run import pipeline_options, run
 pytest.importorskip("distributed")
 from apache_beam.runners.dask.dask_runner import DaskOptions  # noqa: E402 (needs dask)
 
-# Written the same by any runner; manifest.json and the Data Docs pages (which carry
+# Written the same by any runner; manifest.json, run.log and the Data Docs pages (which carry
 # the wall clock and random element ids) are compared field by field below.
-RUN_DEPENDENT = ("manifest.json", "validation/")
+RUN_DEPENDENT = ("manifest.json", "validation/", "run.log")
 
 
 def _outputs(out):
