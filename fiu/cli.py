@@ -93,7 +93,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from fiu.detect.model import train_from_folder
+    from fiu.detect.train import train_from_folder
 
     card = train_from_folder(args.input_dir, args.model_out)
     print(json.dumps(card.get("metrics", {}), indent=2, sort_keys=True))

@@ -21,17 +21,16 @@ from .features import (
     TRANSACTION_FEATURES,
     NetworkContext,
     PartyContext,
-    _is_massage,
     network_features,
     party_features,
     prepare_transactions,
     transaction_features,
 )
+from .links import is_massage
 from .model import CaseModel, default_model
 from .networks import (
     POTENTIAL_VICTIM,
     SUBJECT,
-    LinkSettings,
     assign_roles,
     combine_flows,
     entity_edges,
@@ -41,13 +40,7 @@ from .networks import (
     party_records,
 )
 from .rules import Rule, RuleHit, evaluate, load_rules
-
-DEFAULT_THRESHOLD = 0.5
-# `fiu run` refits on the folder's labels only with at least this many labelled candidate
-# networks of each class; with fewer, a model is noisier than the default.
-MIN_FIT_PER_CLASS = 10
-SEED_WEIGHT = 0.3  # one medium rule, or two low ones, make an entity a seed
-TYPOLOGY_SHARE = 0.7  # a second typology is named when its rule score is this close
+from .settings import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, DetectSettings
 
 
 @dataclass
@@ -120,7 +113,8 @@ class Candidates:
     seeds: set[str] = field(default_factory=set)
 
 
-def _normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
+def normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
+    """`table` with its `*_norm` columns (normalised here when the caller has not)."""
     if table is None or "phone_norm" in table.column_names:
         return table
     from ..normalize.records import normalise
@@ -155,15 +149,16 @@ def candidate_networks(
     osint: pa.Table | None,
     entities: pa.Table | None,
     rules: Sequence[Rule],
-    settings: LinkSettings = LinkSettings(),
+    settings: DetectSettings = DEFAULT_SETTINGS,
     extra_seed_refs: Iterable[str] = (),
 ) -> Candidates:
     """Account and entity features and hits, seeds, networks grown from them, network hits.
 
     `extra_seed_refs` (e.g. labelled records, when training) also seed networks.
     """
-    records = party_records(_normalised("accounts", accounts), _normalised("osint", osint), entities)
-    hubs = hub_identifiers(records, settings.max_identifier_entities)
+    records = party_records(normalised("accounts", accounts), normalised("osint", osint), entities)
+    links = settings.links
+    hubs = hub_identifiers(records, links.max_identifier_entities)
     ctx = PartyContext(records, hubs, summary.features)
     acc_refs = pd.Index(sorted(records.loc[records["kind"] == "account", "ref"]), name="ref")
     account_features = summary.features.reindex(acc_refs).join(
@@ -177,12 +172,12 @@ def candidate_networks(
     by_id = {r.id: r for r in rules}
     ref_entity = dict(zip(records["ref"], records["entity_id"]))
     weights = _hit_weights(hits, by_id, ref_entity)
-    seeds = set(weights[weights >= SEED_WEIGHT - 1e-9].index)
+    seeds = set(weights[weights >= settings.seed_weight - 1e-9].index)
     seeds |= {ref_entity[r] for r in extra_seed_refs if r in ref_entity}
-    edges = entity_edges(records, summary.flows, hubs, settings)
-    nets = grow_networks(list(ent_ids), edges, seeds, settings)
+    edges = entity_edges(records, summary.flows, hubs, links)
+    nets = grow_networks(list(ent_ids), edges, seeds, links)
     members = records.merge(nets, on="entity_id").sort_values(["network_id", "ref"]).reset_index(drop=True)
-    members["is_massage"] = _is_massage(members)
+    members["is_massage"] = is_massage(members)
     nctx = NetworkContext(members, account_features, entity_features, summary.flows)
     net_feats = network_features(nctx) if len(members) else pd.DataFrame(index=pd.Index([], name="ref"))
     if len(net_feats):
@@ -329,13 +324,13 @@ def _explanation(texts: list[str]) -> str:
     return "; ".join(texts[:3]) + f"; and {len(texts) - 3} more"
 
 
-def _typologies(scores: pd.Series) -> list[str]:
+def _typologies(scores: pd.Series, share: float) -> list[str]:
     typ = {k.split(":", 1)[1]: v for k, v in scores.items()
            if k.startswith("rule_score:") and not k.endswith(":general") and v > 0}
     if not typ:
         return []
     best = max(typ.values())
-    chosen = [t for t, v in typ.items() if v >= TYPOLOGY_SHARE * best]
+    chosen = [t for t, v in typ.items() if v >= share * best]
     return sorted(chosen, key=lambda t: (-typ[t], t))[:2]
 
 
@@ -345,6 +340,7 @@ def score_cases(
     model: CaseModel | None,
     threshold: float = DEFAULT_THRESHOLD,
     id_key: str = "",
+    settings: DetectSettings = DEFAULT_SETTINGS,
 ) -> list[dict[str, Any]]:
     """Case dicts (architecture §4) of the candidate networks scoring ≥ `threshold`.
 
@@ -404,7 +400,7 @@ def score_cases(
         cases.append({
             "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
-            "typologies": _typologies(X.loc[net]),
+            "typologies": _typologies(X.loc[net], settings.typology_share),
             "refs": refs,
             "rule_hits": rule_hits,
             "model": model_part,
@@ -426,16 +422,18 @@ def cases_from_summary(
     threshold: float = DEFAULT_THRESHOLD,
     use_default_model: bool = True,
     id_key: str = "",
+    settings: DetectSettings = DEFAULT_SETTINGS,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Everything after the per-account transaction summary: the global half of detection."""
     if not 0 < threshold <= 1:
         raise ValueError(f"`threshold` must be in (0, 1]; got {threshold}")
     rules = list(load_rules() if rules is None else rules)
-    c = candidate_networks(summary, accounts, osint, entities, rules)
+    c = candidate_networks(summary, accounts, osint, entities, rules, settings)
     fitted = False
     fit_note = None
     y = network_labels(c, labels)
-    if len(y) and y.nunique() == 2 and y.value_counts().min() >= MIN_FIT_PER_CLASS:
+    need = settings.min_fit_per_class
+    if len(y) and y.nunique() == 2 and y.value_counts().min() >= need:
         X = model_matrix(c, rules)
         model = CaseModel().fit(X.loc[y.index], y.to_numpy(),
                                 training_data={"source": "labels in the input folder"})
@@ -448,9 +446,9 @@ def cases_from_summary(
         fit_note = (
             f"labels present ({labels.num_rows} rows) but too few to fit: "
             f"{int(counts.get(1, 0))} labelled-1 and {int(counts.get(0, 0))} labelled-0 candidate "
-            f"networks (need {MIN_FIT_PER_CLASS} of each); scored with {kept}"
+            f"networks (need {need} of each); scored with {kept}"
         )
-    cases = score_cases(c, rules, model, threshold, id_key)
+    cases = score_cases(c, rules, model, threshold, id_key, settings)
     level_counts = {lv: sum(1 for h in c.hits if h.level == lv) for lv in ("account", "entity", "network")}
     typ_counts: dict[str, int] = {}
     for case in cases:
@@ -496,6 +494,7 @@ def detect_cases(
     threshold: float = DEFAULT_THRESHOLD,
     use_default_model: bool = True,
     id_key: str = "",
+    settings: DetectSettings = DEFAULT_SETTINGS,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Cases and stats in one process (the Beam `DetectCases` gives the same).
 
@@ -504,46 +503,7 @@ def detect_cases(
     """
     summary = summarise_transactions(transactions)
     return cases_from_summary(summary, accounts, osint, entities, labels, rules, model,
-                              threshold, use_default_model, id_key)
-
-
-def candidates_for(tables: dict[str, pa.Table], entities: pa.Table | None = None,
-                   rules: Sequence[Rule] | None = None,
-                   extra_seed_refs: Iterable[str] = ()) -> tuple[Candidates, pa.Table]:
-    """Candidate networks of loaded input tables (resolving entities when not given)."""
-    rules = list(load_rules() if rules is None else rules)
-    acc = _normalised("accounts", tables.get("accounts"))
-    osi = _normalised("osint", tables.get("osint"))
-    if entities is None:
-        from ..resolve import resolve_entities
-
-        entities, _ = resolve_entities(acc, osi)
-    summary = summarise_transactions(tables.get("transactions"))
-    return candidate_networks(summary, acc, osi, entities, rules,
-                              extra_seed_refs=extra_seed_refs), entities
-
-
-def train(tables: dict[str, pa.Table], entities: pa.Table | None = None,
-          rules: Sequence[Rule] | None = None, model: CaseModel | None = None) -> CaseModel:
-    """Fit a case model on the `labels` of loaded input tables (`fiu train`).
-
-    Every labelled record seeds a candidate network, so records examined and cleared
-    give negative examples even when no rule fires on them.
-    """
-    from ..errors import UsageError
-
-    rules = list(load_rules() if rules is None else rules)
-    labels = tables.get("labels")
-    labelled = labels.column("ref").to_pylist() if labels is not None and labels.num_rows else []
-    c, _ = candidates_for(tables, entities, rules, extra_seed_refs=labelled)
-    y = network_labels(c, tables.get("labels"))
-    if len(y) == 0 or y.nunique() < 2:
-        raise UsageError("training needs `labels` rows (label 1 and 0) that fall in candidate networks")
-    X = model_matrix(c, rules)
-    return (model or CaseModel()).fit(
-        X.loc[y.index], y.to_numpy(),
-        training_data={"source": "labels in the input folder", "candidate_networks": int(len(X))},
-    )
+                              threshold, use_default_model, id_key, settings)
 
 
 def account_buckets(transactions: pa.Table | pa.RecordBatch, buckets: int) -> np.ndarray:

@@ -11,7 +11,6 @@ come from `scipy.sparse.csgraph`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,29 +18,11 @@ import pyarrow as pa
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .features import PartyContext, _identifiers, _is_massage, _owner_edges, namesake_names
+from .links import identifiers, is_massage, namesake_names, owner_edges
+from .settings import LinkSettings
 
 SUBJECT = "subject"
 POTENTIAL_VICTIM = "potential_victim"
-
-
-@dataclass(frozen=True)
-class LinkSettings:
-    """How networks grow from seeds.
-
-    `max_identifier_entities`: an identifier shared by more entities than this is a hub
-    (a multi-unit building, a call centre) and links nothing. `depth`: hops from a seed.
-    `max_degree`: a non-seed entity with more links than this ends a path (a big
-    employer or a marketplace account) instead of carrying it on. `min_flow_count`,
-    `min_flow_amount`: money between two accounts links them when there were at least
-    that many transfers or that much money.
-    """
-
-    max_identifier_entities: int = 12
-    depth: int = 2
-    max_degree: int = 40
-    min_flow_count: int = 2
-    min_flow_amount: float = 500.0
 
 
 def stable_id(prefix: str, refs: list[str] | pd.Index | np.ndarray) -> str:
@@ -196,7 +177,7 @@ def hub_identifiers(records: pd.DataFrame, max_entities: int) -> frozenset[str]:
     Ads are left out of the count because one controller's phone behind many ads is the
     signal (ESC-4), not a switchboard.
     """
-    ids = _identifiers(records[records["source"] != "online_ad"])
+    ids = identifiers(records[records["source"] != "online_ad"])
     per = ids.groupby("ident")["entity_id"].nunique()
     return frozenset(per[per > max_entities].index)
 
@@ -231,12 +212,12 @@ def entity_edges(
     records: pd.DataFrame, flows: pd.DataFrame, hubs: frozenset[str], settings: LinkSettings
 ) -> pd.DataFrame:
     """Undirected entity pairs a, b (a < b) with the kind of link: identifier, owner, money."""
-    ids = _identifiers(records)
+    ids = identifiers(records)
     ids = ids[~ids["ident"].isin(hubs)][["entity_id", "ident"]].drop_duplicates()
     pairs = ids.merge(ids, on="ident", suffixes=("_a", "_b"))
     pairs = pairs[pairs["entity_id_a"] < pairs["entity_id_b"]]
     parts = [pd.DataFrame({"a": pairs["entity_id_a"], "b": pairs["entity_id_b"], "kind": "identifier"})]
-    owners = _owner_edges(PartyContext(records))
+    owners = owner_edges(records)
     parts.append(pd.DataFrame({"a": owners["person"], "b": owners["business"], "kind": "owner"}))
     parts.append(_co_owned(records, settings))
     parts.append(_same_name(records, settings))
@@ -400,8 +381,8 @@ def assign_roles(
     ent = recs.set_index("ref")["entity_id"]
     ctl = controllers(flows, af)
     controller_entities = set(ctl["controller"].map(ent).dropna())
-    owners = set(_owner_edges(PartyContext(recs))["person"])
-    massage = set(recs.loc[_is_massage(recs), "entity_id"])
+    owners = set(owner_edges(recs)["person"])
+    massage = set(recs.loc[is_massage(recs), "entity_id"])
     subject_only = controller_entities | owners | massage
     roles = {}
     for e in sorted(recs["entity_id"].unique()):
