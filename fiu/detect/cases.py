@@ -29,18 +29,21 @@ from .features import (
 from .links import is_massage
 from .model import CaseModel, default_model
 from .networks import (
-    POTENTIAL_VICTIM,
-    SUBJECT,
-    assign_roles,
     combine_flows,
     entity_edges,
     grow_networks,
     hub_identifiers,
     money_flows,
     party_records,
+    payouts,
 )
+from .roles import POTENTIAL_VICTIM, SUBJECT, case_roles, role_evidence
 from .rules import Rule, RuleHit, evaluate, load_rules
 from .settings import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, DetectSettings
+
+
+def payouts_of_nothing() -> pd.DataFrame:
+    return pd.DataFrame({"account": [], "cp": [], "amount": []})
 
 
 @dataclass
@@ -52,6 +55,7 @@ class TransactionSummary:
     months: pd.DataFrame  # account, month, in, out, count
     regions: pd.DataFrame  # account, region
     count: int = 0
+    payouts: pd.DataFrame = field(default_factory=lambda: payouts_of_nothing())
 
 
 def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> TransactionSummary:
@@ -78,7 +82,8 @@ def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> Tr
         .groupby(["account", "month"], sort=True).sum().reset_index()
     )
     regions = t[["account", "region"]].dropna().drop_duplicates().sort_values(["account", "region"])
-    return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t))
+    return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t),
+                              payouts(t))
 
 
 def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary:
@@ -93,8 +98,12 @@ def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary
     months = months.groupby(["account", "month"], sort=True).sum().reset_index() if len(months) else months
     regions = pd.concat([p.regions for p in parts], ignore_index=True).drop_duplicates()
     regions = regions.sort_values(["account", "region"]).reset_index(drop=True)
+    paid = [p.payouts for p in parts if len(p.payouts)]
+    paid_out = (pd.concat(paid, ignore_index=True).sort_values(["account", "cp"], kind="stable")
+                .reset_index(drop=True) if paid else payouts_of_nothing())
     return TransactionSummary(
-        feats, combine_flows([p.flows for p in parts]), months, regions, sum(p.count for p in parts)
+        feats, combine_flows([p.flows for p in parts]), months, regions, sum(p.count for p in parts),
+        paid_out,
     )
 
 
@@ -108,7 +117,7 @@ class Candidates:
     network_features: pd.DataFrame
     members: pd.DataFrame  # ref, entity_id, network_id (+ record columns)
     hits: list[RuleHit]
-    roles: dict[str, str]
+    roles: pd.DataFrame  # role evidence per party (`roles.role_evidence`)
     summary: TransactionSummary
     seeds: set[str] = field(default_factory=set)
 
@@ -182,7 +191,10 @@ def candidate_networks(
     net_feats = network_features(nctx) if len(members) else pd.DataFrame(index=pd.Index([], name="ref"))
     if len(net_feats):
         hits += evaluate(rules, _feature_table(net_feats), level="network")
-    roles = assign_roles(records, account_features, entity_features, summary.flows)
+    inflow = summary.months.groupby("account")["in"].sum() if len(summary.months) else pd.Series(
+        dtype=float)
+    roles = role_evidence(records, account_features, entity_features, summary.payouts, inflow,
+                          settings.roles)
     return Candidates(records, account_features, entity_features, net_feats, members,
                       sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds)
 
@@ -278,9 +290,20 @@ def _uniq(values: Iterable[Any]) -> list[Any]:
     return sorted({v for v in values if v is not None and v == v and v != ""})
 
 
-def _subjects(c: Candidates, net_members: pd.DataFrame) -> list[dict[str, Any]]:
+def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
+              settings: DetectSettings) -> list[dict[str, Any]]:
+    """Every resolved party of a case with its role and the reasons for it.
+
+    A resolved entity is a potential victim when each of its parties is (a party is
+    what detection links: the entity, or one place of a business, or one ad).
+    """
+    roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
+                       settings.roles)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
+        decided = [roles[u] for u in sorted(g["entity_id"].unique())]
+        victim = all(role == POTENTIAL_VICTIM for role, _ in decided)
+        reasons = [r for role, why in decided if (role == POTENTIAL_VICTIM) == victim for r in why]
         if g["is_business"].any():
             etype = "business"
         elif ((g["kind"] == "account") | (g["entity_type"] == "person")).any():
@@ -289,9 +312,8 @@ def _subjects(c: Candidates, net_members: pd.DataFrame) -> list[dict[str, Any]]:
             etype = "unknown"
         out.append({
             "entity_id": ent,
-            "role": POTENTIAL_VICTIM if all(
-                c.roles.get(u) == POTENTIAL_VICTIM for u in g["entity_id"].unique()
-            ) else SUBJECT,
+            "role": POTENTIAL_VICTIM if victim else SUBJECT,
+            "role_reasons": list(dict.fromkeys(reasons)),
             "entity_type": etype,
             "names": _uniq(g["name"]),
             "refs": sorted(g["ref"]),
@@ -397,14 +419,15 @@ def score_cases(
         if model is not None and proba is not None:
             model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
                           "reasons": reasons.get(net, [])}
+        typologies = _typologies(X.loc[net], settings.typology_share)
         cases.append({
             "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
-            "typologies": _typologies(X.loc[net], settings.typology_share),
+            "typologies": typologies,
             "refs": refs,
             "rule_hits": rule_hits,
             "model": model_part,
-            "subjects": _subjects(c, mem),
+            "subjects": _subjects(c, mem, typologies, settings),
             "regions": regions,
             "timeline": timeline,
         })

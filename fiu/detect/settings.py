@@ -41,10 +41,35 @@ class LinkSettings:
 
 
 @dataclass(frozen=True)
+class RoleSettings:
+    """Thresholds of the role rules; `fiu.detect.roles` says what each one decides."""
+
+    forward_share: float = 0.6
+    collects_from: int = 2
+    ad_payments: int = 10
+    hotel_regions: int = 3
+    fee_payments: int = 2
+    cohort_accounts: int = 5
+    funnel_regions: int = 3
+    funnel_drain_share: float = 0.8
+
+    def __post_init__(self) -> None:
+        for name in ("forward_share", "funnel_drain_share"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"`{name}` in role settings must be in (0, 1]; got {value}")
+        for name in ("collects_from", "ad_payments", "hotel_regions", "fee_payments",
+                     "cohort_accounts", "funnel_regions"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"`{name}` in role settings must be ≥ 1; got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
 class DetectSettings:
     """Everything detection is tuned by, besides the rules and the model."""
 
     links: LinkSettings = field(default_factory=LinkSettings)
+    roles: RoleSettings = field(default_factory=RoleSettings)
     # Rule weights of an entity combine as 1 − Π(1 − w); at this an entity seeds a
     # network: one medium rule (0.3), or two low ones (0.15 each, 0.28 ≈ 0.3).
     seed_weight: float = 0.3

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from fiu.detect.cases import detect_cases
-from fiu.detect.networks import POTENTIAL_VICTIM, SUBJECT
+from fiu.detect.roles import POTENTIAL_VICTIM, SUBJECT
 from fiu.detect.sample import sample_world
 
 
@@ -59,7 +59,7 @@ def test_case_shape_follows_architecture(detected):
     hit = case["rule_hits"][0]
     assert set(hit) == {"rule_id", "title", "typology", "indicator", "source", "severity",
                         "level", "refs", "explanation"}
-    assert set(case["subjects"][0]) == {"entity_id", "role", "entity_type", "names", "refs",
+    assert set(case["subjects"][0]) == {"entity_id", "role", "role_reasons", "entity_type", "names", "refs",
                                         "phones", "emails", "addresses", "regions", "partners"}
     assert set(case["timeline"][0]) == {"date", "in", "out", "count"}
     json.dumps(case, sort_keys=True)
