@@ -34,10 +34,18 @@ ELSEWHERE_NODE = "not-shown"
 
 
 def receives(recipient: Partner, case: dict) -> bool:
-    """Routing: a bank gets cases touching its accounts; law enforcement those in its
-    jurisdiction (every case when it has none)."""
+    """Routing: a bank gets cases in which it holds an account of someone who is not a
+    potential victim (a bank that holds only victims' accounts is told nothing: a
+    package could get those accounts closed); law enforcement those in its
+    jurisdiction (every case when it has none). `package_files` then sends a package
+    only when the view names a subject."""
     if recipient.kind == _FI:
-        return any(ref_partner(ref) == recipient.id for ref in case["refs"])
+        victims = victim_refs(case)
+        return any(
+            ref_partner(ref) == recipient.id and not is_victim_record(ref, victims, case)
+            for ref in case["refs"]
+            if ref_kind(ref) == "account"
+        )
     if not recipient.jurisdiction:
         return True
     return bool(set(recipient.jurisdiction) & set(case_regions(case)))
@@ -64,6 +72,14 @@ def victim_refs(case: dict) -> set[str]:
     return by_role | ads
 
 
+def is_victim_record(ref: str, victims: set[str], case: dict) -> bool:
+    """Is this a potential victim's record? One of `victim_refs(case)`, or a
+    transaction on such an account. The one answer every view and count uses."""
+    if ref in victims:
+        return True
+    return ref_kind(ref) == "txn" and _txn_account(ref, case) in victims
+
+
 def visible(recipient: Partner, ref: str, victims: set[str]) -> bool:
     """May this recipient see this ref? Transactions follow their account's partner."""
     if ref in victims:
@@ -77,12 +93,9 @@ def visible(recipient: Partner, ref: str, victims: set[str]) -> bool:
 def view_for(recipient: Partner, case: dict) -> dict:
     """The package body for `recipient`: subjects, evidence, counts, markings."""
     victims = victim_refs(case)
-    victim_accounts = {ref for ref in victims if ref_kind(ref) == "account"}
 
     def can_see(ref: str) -> bool:
-        if ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts:
-            return False
-        return visible(recipient, ref, victims)
+        return not is_victim_record(ref, victims, case) and visible(recipient, ref, victims)
 
     records = {r["ref"]: r for r in case.get("records", [])}
     redact = _redactor(case, records)
@@ -123,7 +136,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
                 "severity": hit.get("severity", ""),
                 "explanation": hit.get("explanation", ""),
                 "refs": sorted(refs),
-                "withheld": _withheld(hidden, victims, victim_accounts, case),
+                "withheld": _withheld(hidden, victims, case),
             }
         )
     other_accounts = sorted(
@@ -172,8 +185,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
             f"accounts held at {', '.join(partners_elsewhere) or 'no partner'}; "
             f"{hidden_parties} party(ies) known only from them"
         )
-    body["network"] = _network(case, subjects, records, can_see, victims, victim_accounts,
-                               victim_count, elsewhere)
+    body["network"] = _network(case, subjects, records, can_see, victims, victim_count, elsewhere)
     return body
 
 
@@ -261,7 +273,6 @@ def _network(
     records: dict[str, dict],
     can_see: Callable[[str], bool],
     victims: set[str],
-    victim_accounts: set[str],
     victim_count: int,
     elsewhere: str,
 ) -> dict:
@@ -285,14 +296,8 @@ def _network(
         label = hit.get("indicator") or hit["rule_id"]
         shown = sorted({owner_of[ref] for ref in hit["refs"] if ref in owner_of and can_see(ref)})
         hidden = [ref for ref in hit["refs"] if not can_see(ref)]
-        to_victims = any(
-            ref in victims or (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
-            for ref in hidden
-        )
-        to_elsewhere = any(
-            ref not in victims and not (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
-            for ref in hidden
-        )
+        to_victims = any(is_victim_record(ref, victims, case) for ref in hidden)
+        to_elsewhere = any(not is_victim_record(ref, victims, case) for ref in hidden)
         for i, a in enumerate(shown):
             for b in shown[i + 1:]:
                 link(a, b, "shared_red_flag", label)
@@ -357,12 +362,8 @@ def _txn_account(ref: str, case: dict) -> str | None:
     return (case.get("txn_accounts") or {}).get(ref)
 
 
-def _withheld(hidden: list[str], victims: set[str], victim_accounts: set[str], case: dict) -> dict:
-    victim_count = sum(
-        1
-        for ref in hidden
-        if ref in victims or (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
-    )
+def _withheld(hidden: list[str], victims: set[str], case: dict) -> dict:
+    victim_count = sum(1 for ref in hidden if is_victim_record(ref, victims, case))
     return {
         "potential_victim_records": victim_count,
         "records_at_other_institutions": len(hidden) - victim_count,
