@@ -51,6 +51,12 @@ def one_seed(seed: int, scale: float, workdir: Path, threshold: float) -> dict:
         "networks": det.get("networks"), "found": det.get("found"),
         "cases": det.get("cases"), "true_cases": det.get("true_cases"),
         "lookalikes_in_cases": report.get("lookalikes_in_cases", {}),
+        "leaks": report["leaks"]["leaks"],
+        "leaks_by_kind": report["leaks"].get("by_kind", {}),
+        "packages": report["leaks"]["packages_checked"],
+        "packages_without_subjects": report["packages"]["without_subjects"],
+        "cases_without_package": report["packages"]["cases_without_package"],
+        "core_named": report["packages"]["core_named"],
         "model_note": json.loads((out / "manifest.json").read_text("utf-8")).get(
             "detection", {}).get("model_note"),
     }
@@ -78,6 +84,22 @@ def summary_text(results: list[dict]) -> str:
     for r in results:
         looks.update(r["lookalikes_in_cases"])
     lines.append(f"look-alikes in cases: {dict(looks) or 'none'}")
+    core: Counter = Counter()
+    lowest: dict[str, float] = {}
+    for r in results:
+        for typ, c in r["core_named"].items():
+            core.update({f"named:{typ}": c["named"], f"core:{typ}": c["core"]})
+            lowest[typ] = min(lowest.get(typ, 1.0), c["lowest"])
+    for typ in sorted(lowest):
+        lines.append(f"core named as a subject  {typ:30} {_ratio(core[f'named:{typ}'], core[f'core:{typ}']):>18}"
+                     f"   lowest network {lowest[typ]:.3f}")
+    leaks: Counter = Counter()
+    for r in results:
+        leaks.update(r["leaks_by_kind"])
+    lines.append(f"packages {sum(r['packages'] for r in results)}, "
+                 f"without a subject {sum(r['packages_without_subjects'] for r in results)}, "
+                 f"cases with no package {sum(r['cases_without_package'] for r in results)}, "
+                 f"leaks {sum(r['leaks'] for r in results)} {dict(leaks) or ''}".rstrip())
     for r in results:
         lines.append(f"seed {r['seed']}: recall {_ratio(r['found'] or 0, r['networks'] or 0)}, "
                      f"precision {_ratio(r['true_cases'] or 0, r['cases'] or 0)}, "
