@@ -26,7 +26,7 @@ from .features import (
     prepare_transactions,
     transaction_features,
 )
-from .links import is_massage
+from .links import case_ties, is_massage
 from .model import CaseModel, default_model
 from .networks import (
     combine_flows,
@@ -392,6 +392,7 @@ def score_cases(
     case_accounts = c.members.loc[c.members["kind"] == "account", "ref"]
     months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
     txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]
+    forward_to = c.roles["forward_to"].dropna().to_dict() if "forward_to" in c.roles else {}
     cases = []
     for net in chosen:
         mem = members[net]
@@ -428,6 +429,7 @@ def score_cases(
             "rule_hits": rule_hits,
             "model": model_part,
             "subjects": _subjects(c, mem, typologies, settings),
+            "ties": case_ties(mem, c.summary.flows, forward_to),
             "regions": regions,
             "timeline": timeline,
         })

@@ -70,3 +70,43 @@ def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
     persons = persons[~persons["name_norm"].isin(namesake_names(recs))]
     m = rows.merge(persons, on="name_norm").rename(columns={"entity_id": "person"})
     return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
+
+
+SHARED_KINDS = (("phone_norm", "shares_phone"), ("email_norm", "shares_email"),
+                ("address_key", "shares_address"))
+
+
+def case_ties(members: pd.DataFrame, flows: pd.DataFrame, forward_to: dict[str, str]) -> list[dict]:
+    """The real ties between the resolved parties of one case, for its picture.
+
+    `pays` / `forwards_to` (money between the case's accounts, from payer to payee;
+    `forwards_to` when the payee is the one the payer forwards most of its inflow to),
+    and `shares_phone` / `shares_email` / `shares_address` (one contact point on the
+    records of both). `forward_to` maps a party (`entity_id`) to its main payee party.
+    Each tie: source, target (resolved entity ids), kind, count (transfers or shared
+    values).
+    """
+    resolved = dict(zip(members["ref"], members["resolved_entity_id"]))
+    unit = dict(zip(members["ref"], members["entity_id"]))
+    ties: dict[tuple[str, str, str], int] = {}
+    if len(flows):
+        inside = flows[flows["src"].isin(resolved.keys()) & flows["dst"].isin(resolved.keys())]
+        for src, dst, count in zip(inside["src"], inside["dst"], inside["count"]):
+            a, b = resolved[src], resolved[dst]
+            if a == b:
+                continue
+            kind = "forwards_to" if forward_to.get(unit[src]) == unit[dst] else "pays"
+            ties[(a, b, kind)] = ties.get((a, b, kind), 0) + int(count)
+    for column, kind in SHARED_KINDS:
+        sub = members.loc[members[column].notna(), [column, "resolved_entity_id"]].drop_duplicates()
+        for _, group in sub.groupby(column, sort=True):
+            parties = sorted(set(group["resolved_entity_id"]))
+            for i, a in enumerate(parties):
+                for b in parties[i + 1:]:
+                    ties[(a, b, kind)] = ties.get((a, b, kind), 0) + 1
+    # A pair both paying and forwarding is drawn as forwarding.
+    return [
+        {"source": a, "target": b, "kind": kind, "count": n}
+        for (a, b, kind), n in sorted(ties.items())
+        if not (kind == "pays" and (a, b, "forwards_to") in ties)
+    ]

@@ -53,7 +53,7 @@ def test_every_case_ref_belongs_to_exactly_one_subject(detected):
 
 def test_case_shape_follows_architecture(detected):
     case = detected[0][0]
-    assert set(case) == {"case_id", "score", "typologies", "refs", "rule_hits", "model",
+    assert set(case) == {"case_id", "score", "typologies", "refs", "rule_hits", "model", "ties",
                          "subjects", "regions", "timeline"}
     assert case["case_id"].startswith("case-") and len(case["case_id"]) == 17
     hit = case["rule_hits"][0]
