@@ -37,10 +37,10 @@ def typology_counts(per_typology: dict[str, dict]) -> Counter:
     return +counts
 
 
-def one_seed(seed: int, scale: float, workdir: Path, threshold: float) -> dict:
+def one_seed(seed: int, scale: float, workdir: Path, threshold: float, wide: bool = False) -> dict:
     world, out, truth = workdir / f"world-{seed}", workdir / f"out-{seed}", workdir / f"truth-{seed}.json"
     clock = time.perf_counter()
-    generate_world(world, seed=seed, scale=scale, truth_path=truth)
+    generate_world(world, seed=seed, scale=scale, truth_path=truth, wide=wide)
     run(RunConfig(input_dir=str(world), out_dir=str(out), threshold=threshold), [])
     report = evaluate(out, truth)
     det = report["networks"]
@@ -114,11 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--workdir", help="keep worlds and outputs here (default: a temp dir)")
     parser.add_argument("--json", help="also write the per-seed results as JSON")
+    parser.add_argument("--wide", action="store_true",
+                        help="worlds with per-network parameters from wide ranges")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fiu-quality-") as tmp:
         workdir = Path(args.workdir or tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        results = [one_seed(s, args.scale, workdir, args.threshold) for s in args.seeds]
+        results = [one_seed(s, args.scale, workdir, args.threshold, args.wide) for s in args.seeds]
     print(summary_text(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")

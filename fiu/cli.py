@@ -21,7 +21,8 @@ def _generate(args: argparse.Namespace) -> int:
     from fiu.generate import generate_world
 
     truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
-                           truth_path=Path(args.truth) if args.truth else None)
+                           truth_path=Path(args.truth) if args.truth else None,
+                           wide=args.wide)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
     return 0
 
@@ -143,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=DEFAULT_SEED)
     gen.add_argument("--scale", type=float, default=1.0)
     gen.add_argument("--truth", help="ground-truth file (default: beside OUT_DIR, never inside)")
+    gen.add_argument("--wide", action="store_true",
+                     help="draw each network's parameters from wide ranges (fiu.generate.networks.WIDE)")
 
     run = commands.add_parser("run", help="run the pipeline on an input folder")
     run.add_argument("input_dir")

@@ -10,9 +10,9 @@ of it to one party. Then, for each party of a case:
    operation:
    - named as owner, officer or agent in a business registry or licence record of a
      business (IMB-4, LAB-3, LAB-4);
-   - the main payee of at least `collects_from` other parties, each forwarding at
-     least `forward_share` of what they receive to this one (ESC-6, LAB-1: the one
-     the sweeps go to);
+   - the main payee of at least `collects_from` other parties, each paying it at
+     least `collect_share` of what they receive (ESC-6, LAB-1, FUN-2: the one the
+     sweeps and drains go to, whatever share the operation takes);
    - pays for the operation — advertising (≥ `ad_payments` ad payments in 90 days,
      ESC-1) or lodging in ≥ `hotel_regions` states within 30 days (ESC-2) — while
      keeping its own money (not forwarding `forward_share` of it to someone else);
@@ -22,8 +22,8 @@ of it to one party. Then, for each party of a case:
    `forward_share` of what they receive to one other party (ESC-6, LAB-1); pays fees
    or rent back to whoever pays them (LAB-5); one of ≥ `cohort_accounts` accounts
    opened together at one address or phone (LAB-2); an account fed by cash in
-   ≥ `funnel_regions` states and drained (≥ `funnel_drain_share` within 72 h,
-   FUN-1/FUN-2), as funnel accounts are often opened in victims' names.
+   ≥ `funnel_regions` states within 30 days (FUN-1), as funnel accounts are often
+   opened in victims' names, however fast or fully they are drained.
 4. When in doubt, protect: in sex- and labor-trafficking cases (illicit massage,
    escort / online commercial sex, labor trafficking) every other person is a
    `potential_victim` too. A wrong victim costs a lead; a wrong subject can cost a
@@ -98,7 +98,7 @@ def role_evidence(
     fwd = party_forwarding(records, payouts, inflow).set_index("party")
     out["forward_share"] = fwd["share"].reindex(parties).fillna(0.0)
     out["forward_to"] = fwd["payee"].reindex(parties)
-    forwarding = fwd[fwd["share"] >= s.forward_share]
+    forwarding = fwd[fwd["share"] >= s.collect_share]
     out["collects_from"] = forwarding.groupby("payee").size().reindex(parties).fillna(0).astype(int)
     acc = records[records["kind"] == "account"][["ref", "entity_id"]]
 
@@ -121,9 +121,7 @@ def role_evidence(
     ).reindex(parties).fillna(False).astype(bool)
     out["fee_payer"] = per_party("fee_to_payer_count") >= s.fee_payments
     out["cohort"] = per_party("cohort_accounts_14d") >= s.cohort_accounts
-    out["funnel"] = (per_party("cash_in_regions_30d") >= s.funnel_regions) & (
-        per_party("sweep_share_72h") >= s.funnel_drain_share
-    )
+    out["funnel"] = per_party("cash_in_regions_30d") >= s.funnel_regions
     return out[list(EVIDENCE_COLUMNS)]
 
 
@@ -142,8 +140,8 @@ def decide_role(evidence: pd.Series, protective: bool,
         profit.append(f"named as owner or officer of {int(e['owner_of'])} business(es) "
                       "in registry or licence records")
     if e["collects_from"] >= settings.collects_from:
-        profit.append(f"main payee of {int(e['collects_from'])} parties that forward at least "
-                      f"{_percent(settings.forward_share)} of what they receive")
+        profit.append(f"main payee of {int(e['collects_from'])} parties, each paying it at least "
+                      f"{_percent(settings.collect_share)} of what they receive")
     if bool(e["pays_operation"]):
         profit.append("pays for advertising or lodging in several states and keeps its own money")
     if bool(e["trafficking_record"]):
@@ -161,7 +159,7 @@ def decide_role(evidence: pd.Series, protective: bool,
     if bool(e["cohort"]):
         exploited.append("one of many accounts opened together at one address or phone")
     if bool(e["funnel"]):
-        exploited.append("account fed by cash in several states and drained")
+        exploited.append("account fed by cash deposits in several states")
     if exploited:
         return POTENTIAL_VICTIM, exploited
     if protective:

@@ -45,16 +45,16 @@ class RoleSettings:
     """Thresholds of the role rules; `fiu.detect.roles` says what each one decides."""
 
     forward_share: float = 0.6
+    collect_share: float = 0.3
     collects_from: int = 2
     ad_payments: int = 10
     hotel_regions: int = 3
     fee_payments: int = 2
     cohort_accounts: int = 5
     funnel_regions: int = 3
-    funnel_drain_share: float = 0.8
 
     def __post_init__(self) -> None:
-        for name in ("forward_share", "funnel_drain_share"):
+        for name in ("forward_share", "collect_share"):
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise ValueError(f"`{name}` in role settings must be in (0, 1]; got {value}")
