@@ -88,7 +88,7 @@ def generate_world(
         )
     rng = np.random.default_rng(seed)
     book = WorldBook(rng)
-    pop = plant_population(book, scale)
+    pop = plant_population(book, scale, wide)
     networks = plant_networks(book, pop, scale, WIDE if wide else NARROW)
 
     tables: dict[str, tuple[str, pa.Table, np.ndarray]] = {}

@@ -38,3 +38,13 @@ def test_a_wide_world_has_controllers_banking_at_several_institutions(tmp_path):
             if role == "subject" and ref.startswith("account:"):
                 banks_of[truth["entities"][ref]].add(ref.split(":")[1])
     assert max(len(b) for b in banks_of.values()) >= 2
+
+
+def test_a_wide_world_has_licensed_spa_chains_across_states(tmp_path):
+    truth_path = tmp_path / "truth.json"
+    generate_world(tmp_path / "world", seed=11, scale=0.5, truth_path=truth_path, wide=True)
+    truth = json.loads(truth_path.read_text())
+    chains = [la for la in truth["lookalikes"] if la["kind"] == "spa_chain"]
+    assert chains and all(len(c["refs"]) >= 2 for c in chains)
+    planted = {ref for n in truth["networks"] for ref in n["refs"]}
+    assert not planted & {ref for c in chains for ref in c["refs"]}
