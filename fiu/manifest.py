@@ -233,6 +233,8 @@ def summary_table(manifest: dict) -> str:
         f"cases         {detection.get('cases', '?')}"
         f" (threshold {detection.get('threshold', '?')}; {detection.get('model_note') or 'model: ' + str((detection.get('model') or {}).get('version'))})",
         "packages      " + (", ".join(f"{r} {n}" for r, n in sorted(manifest["packages"].items())) or "none"),
+        f"no package    {(manifest.get('cases_without_package') or {}).get('count', 0)} case(s)"
+        " name no subject any recipient may see (kept in cases.jsonl with the reason)",
         "",
         f"{'stage':<18}{'busy s':>8}",
     ]

@@ -14,7 +14,6 @@ import apache_beam as beam
 import pyarrow as pa
 
 from fiu.detect.cases import (
-    DEFAULT_THRESHOLD,
     cases_from_summary,
     combine_summaries,
     concat_batches,
@@ -23,6 +22,7 @@ from fiu.detect.cases import (
 )
 from fiu.detect.model import CaseModel
 from fiu.detect.rules import Rule, load_rules
+from fiu.detect.settings import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, DetectSettings
 
 from .stages import timed, timed_call
 
@@ -35,12 +35,13 @@ def _summarise_bucket(bucket: int, batches: Any) -> Any:
 
 class _Score(beam.DoFn):
     def __init__(self, rules: Sequence[Rule], model: CaseModel | None, threshold: float,
-                 use_default_model: bool, id_key: str) -> None:
+                 use_default_model: bool, id_key: str, settings: DetectSettings) -> None:
         self.rules = list(rules)
         self.model = model
         self.threshold = threshold
         self.use_default_model = use_default_model
         self.id_key = id_key
+        self.settings = settings
 
     def process(self, _: Any, summaries: list, accounts: list, osint: list, entities: list,
                 labels: list) -> Any:
@@ -48,7 +49,7 @@ class _Score(beam.DoFn):
             result = cases_from_summary(
                 combine_summaries(summaries), concat_batches(accounts), concat_batches(osint),
                 concat_batches(entities), concat_batches(labels), self.rules, self.model,
-                self.threshold, self.use_default_model, self.id_key,
+                self.threshold, self.use_default_model, self.id_key, self.settings,
             )
         yield result
 
@@ -65,6 +66,7 @@ class DetectCases(beam.PTransform):
         buckets: int = 16,
         use_default_model: bool = True,
         id_key: str = "",
+        settings: DetectSettings = DEFAULT_SETTINGS,
     ) -> None:
         super().__init__()
         if not 0 < threshold <= 1:
@@ -75,6 +77,7 @@ class DetectCases(beam.PTransform):
         self.buckets = buckets
         self.use_default_model = use_default_model
         self.id_key = id_key
+        self.settings = settings
 
     def expand(self, inputs: dict[str, beam.PCollection]) -> dict[str, beam.PCollection]:
         missing = [k for k in KINDS if k not in inputs]
@@ -96,7 +99,8 @@ class DetectCases(beam.PTransform):
             p
             | "Once" >> beam.Create([None])
             | "LinkNetworksAndScoreCases" >> beam.ParDo(
-                _Score(self.rules, self.model, self.threshold, self.use_default_model, self.id_key),
+                _Score(self.rules, self.model, self.threshold, self.use_default_model, self.id_key,
+                       self.settings),
                 **side,
             )
         )

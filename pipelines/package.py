@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import apache_beam as beam
 
-from fiu.packages.assemble import RunStamp, write_case_packages
+from fiu.packages.assemble import RunStamp, route, write_case_packages
 from fiu.packages.partners import Partner
 from fiu.packages.records import (
     account_months,
@@ -67,6 +67,24 @@ class EnrichCases(beam.PTransform):
             beam.pvalue.AsSingleton(txn_accounts),
             beam.pvalue.AsSingleton(months),
         )
+
+
+class RouteCases(beam.PTransform):
+    """Each case with its `recipients` (and `no_package`, the reason, when nobody gets
+    one), so that `cases.jsonl` says who received what."""
+
+    def __init__(self, partners: list[Partner]) -> None:
+        super().__init__()
+        self.partners = partners
+
+    def expand(self, cases):
+        return cases | "Route" >> beam.Map(route, self.partners)
+
+
+def unsent(cases):
+    """Case ids that no recipient gets a package of, for the manifest."""
+    return cases | "Unsent" >> beam.Filter(lambda c: not c["recipients"]) | "UnsentIds" >> beam.Map(
+        lambda c: [c["case_id"], c["no_package"]])
 
 
 class WritePackages(beam.DoFn):

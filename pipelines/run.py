@@ -38,7 +38,7 @@ from .normalise import Normalise
 from .outputs import (
     WORK, WriteCases, WriteEntities, WriteEntityEdges, WriteQuarantine, WriteRecord,
 )
-from .package import AssemblePackages, EnrichCases
+from .package import AssemblePackages, EnrichCases, RouteCases, unsent
 from .read import BAD_FILES, COUNTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
 from .stages import NAMESPACE, progress
@@ -82,7 +82,10 @@ def build(
     detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
         model=model, threshold=cfg.threshold, id_key=id_key
     )
-    cases = {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
+    cases = (
+        {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
+        | "RouteCases" >> RouteCases(partners)
+    )
     stamp = _run_stamp(tables, run)
     packages = (cases, stamp) | "AssemblePackages" >> AssemblePackages(partners, out, cfg.threshold)
     counts = _counts(p, read[COUNTS], checked[COUNTS], quarantined)
@@ -95,6 +98,7 @@ def build(
         ("findings", findings),
         (UNKNOWN_ACCOUNTS, checked[UNKNOWN_ACCOUNTS]),
         ("packages", packages),
+        ("unsent", unsent(cases)),
         ("resolution", resolved["stats"]),
         ("detection", detected["stats"]),
         ("stamp", stamp_fields),
@@ -225,7 +229,7 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
     timings["total"] = time.perf_counter() - clock
     work = staging / WORK
     record = {name: json.loads((work / f"{name}.json").read_text()) for name in
-              ("counts", "resolution", "detection", "packages", "stamp", "bad_files",
+              ("counts", "resolution", "detection", "packages", "unsent", "stamp", "bad_files",
                "findings", UNKNOWN_ACCOUNTS)}
     all_counts = {tuple(key): n for key, n in record["counts"]}
     counts = kind_counts(all_counts)
@@ -244,6 +248,10 @@ def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
         packages={recipient: n for recipient, n in sorted(record["packages"])},
         generated_at=record["stamp"][0][1] if record["stamp"] else "",
     )
+    manifest["cases_without_package"] = {
+        "count": len(record["unsent"]),
+        "cases": [{"case_id": c, "reason": why} for c, why in sorted(record["unsent"])],
+    }
     manifest["skipped_files"] = sorted(skipped + record["bad_files"], key=lambda f: f["file"])
     manifest["validation"] = validation_section(
         staging, suites, counts, record["findings"], record[UNKNOWN_ACCOUNTS], run,

@@ -21,33 +21,29 @@ from .features import (
     TRANSACTION_FEATURES,
     NetworkContext,
     PartyContext,
-    _is_massage,
     network_features,
     party_features,
     prepare_transactions,
     transaction_features,
 )
+from .links import case_ties, is_massage
 from .model import CaseModel, default_model
 from .networks import (
-    POTENTIAL_VICTIM,
-    SUBJECT,
-    LinkSettings,
-    assign_roles,
     combine_flows,
     entity_edges,
     grow_networks,
     hub_identifiers,
     money_flows,
     party_records,
+    payouts,
 )
+from .roles import POTENTIAL_VICTIM, SUBJECT, case_roles, role_evidence
 from .rules import Rule, RuleHit, evaluate, load_rules
+from .settings import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, DetectSettings
 
-DEFAULT_THRESHOLD = 0.5
-# `fiu run` refits on the folder's labels only with at least this many labelled candidate
-# networks of each class; with fewer, a model is noisier than the default.
-MIN_FIT_PER_CLASS = 10
-SEED_WEIGHT = 0.3  # one medium rule, or two low ones, make an entity a seed
-TYPOLOGY_SHARE = 0.7  # a second typology is named when its rule score is this close
+
+def payouts_of_nothing() -> pd.DataFrame:
+    return pd.DataFrame({"account": [], "cp": [], "amount": []})
 
 
 @dataclass
@@ -59,6 +55,7 @@ class TransactionSummary:
     months: pd.DataFrame  # account, month, in, out, count
     regions: pd.DataFrame  # account, region
     count: int = 0
+    payouts: pd.DataFrame = field(default_factory=lambda: payouts_of_nothing())
 
 
 def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> TransactionSummary:
@@ -85,7 +82,8 @@ def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> Tr
         .groupby(["account", "month"], sort=True).sum().reset_index()
     )
     regions = t[["account", "region"]].dropna().drop_duplicates().sort_values(["account", "region"])
-    return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t))
+    return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t),
+                              payouts(t))
 
 
 def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary:
@@ -100,8 +98,12 @@ def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary
     months = months.groupby(["account", "month"], sort=True).sum().reset_index() if len(months) else months
     regions = pd.concat([p.regions for p in parts], ignore_index=True).drop_duplicates()
     regions = regions.sort_values(["account", "region"]).reset_index(drop=True)
+    paid = [p.payouts for p in parts if len(p.payouts)]
+    paid_out = (pd.concat(paid, ignore_index=True).sort_values(["account", "cp"], kind="stable")
+                .reset_index(drop=True) if paid else payouts_of_nothing())
     return TransactionSummary(
-        feats, combine_flows([p.flows for p in parts]), months, regions, sum(p.count for p in parts)
+        feats, combine_flows([p.flows for p in parts]), months, regions, sum(p.count for p in parts),
+        paid_out,
     )
 
 
@@ -115,12 +117,13 @@ class Candidates:
     network_features: pd.DataFrame
     members: pd.DataFrame  # ref, entity_id, network_id (+ record columns)
     hits: list[RuleHit]
-    roles: dict[str, str]
+    roles: pd.DataFrame  # role evidence per party (`roles.role_evidence`)
     summary: TransactionSummary
     seeds: set[str] = field(default_factory=set)
 
 
-def _normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
+def normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
+    """`table` with its `*_norm` columns (normalised here when the caller has not)."""
     if table is None or "phone_norm" in table.column_names:
         return table
     from ..normalize.records import normalise
@@ -155,15 +158,16 @@ def candidate_networks(
     osint: pa.Table | None,
     entities: pa.Table | None,
     rules: Sequence[Rule],
-    settings: LinkSettings = LinkSettings(),
+    settings: DetectSettings = DEFAULT_SETTINGS,
     extra_seed_refs: Iterable[str] = (),
 ) -> Candidates:
     """Account and entity features and hits, seeds, networks grown from them, network hits.
 
     `extra_seed_refs` (e.g. labelled records, when training) also seed networks.
     """
-    records = party_records(_normalised("accounts", accounts), _normalised("osint", osint), entities)
-    hubs = hub_identifiers(records, settings.max_identifier_entities)
+    records = party_records(normalised("accounts", accounts), normalised("osint", osint), entities)
+    links = settings.links
+    hubs = hub_identifiers(records, links.max_identifier_entities)
     ctx = PartyContext(records, hubs, summary.features)
     acc_refs = pd.Index(sorted(records.loc[records["kind"] == "account", "ref"]), name="ref")
     account_features = summary.features.reindex(acc_refs).join(
@@ -177,17 +181,20 @@ def candidate_networks(
     by_id = {r.id: r for r in rules}
     ref_entity = dict(zip(records["ref"], records["entity_id"]))
     weights = _hit_weights(hits, by_id, ref_entity)
-    seeds = set(weights[weights >= SEED_WEIGHT - 1e-9].index)
+    seeds = set(weights[weights >= settings.seed_weight - 1e-9].index)
     seeds |= {ref_entity[r] for r in extra_seed_refs if r in ref_entity}
-    edges = entity_edges(records, summary.flows, hubs, settings)
-    nets = grow_networks(list(ent_ids), edges, seeds, settings)
+    edges = entity_edges(records, summary.flows, hubs, links)
+    nets = grow_networks(list(ent_ids), edges, seeds, links)
     members = records.merge(nets, on="entity_id").sort_values(["network_id", "ref"]).reset_index(drop=True)
-    members["is_massage"] = _is_massage(members)
+    members["is_massage"] = is_massage(members)
     nctx = NetworkContext(members, account_features, entity_features, summary.flows)
     net_feats = network_features(nctx) if len(members) else pd.DataFrame(index=pd.Index([], name="ref"))
     if len(net_feats):
         hits += evaluate(rules, _feature_table(net_feats), level="network")
-    roles = assign_roles(records, account_features, entity_features, summary.flows)
+    inflow = summary.months.groupby("account")["in"].sum() if len(summary.months) else pd.Series(
+        dtype=float)
+    roles = role_evidence(records, account_features, entity_features, summary.payouts, inflow,
+                          settings.roles)
     return Candidates(records, account_features, entity_features, net_feats, members,
                       sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds)
 
@@ -283,9 +290,20 @@ def _uniq(values: Iterable[Any]) -> list[Any]:
     return sorted({v for v in values if v is not None and v == v and v != ""})
 
 
-def _subjects(c: Candidates, net_members: pd.DataFrame) -> list[dict[str, Any]]:
+def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
+              settings: DetectSettings) -> list[dict[str, Any]]:
+    """Every resolved party of a case with its role and the reasons for it.
+
+    A resolved entity is a potential victim when each of its parties is (a party is
+    what detection links: the entity, or one place of a business, or one ad).
+    """
+    roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
+                       settings.roles)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
+        decided = [roles[u] for u in sorted(g["entity_id"].unique())]
+        victim = all(role == POTENTIAL_VICTIM for role, _ in decided)
+        reasons = [r for role, why in decided if (role == POTENTIAL_VICTIM) == victim for r in why]
         if g["is_business"].any():
             etype = "business"
         elif ((g["kind"] == "account") | (g["entity_type"] == "person")).any():
@@ -294,9 +312,8 @@ def _subjects(c: Candidates, net_members: pd.DataFrame) -> list[dict[str, Any]]:
             etype = "unknown"
         out.append({
             "entity_id": ent,
-            "role": POTENTIAL_VICTIM if all(
-                c.roles.get(u) == POTENTIAL_VICTIM for u in g["entity_id"].unique()
-            ) else SUBJECT,
+            "role": POTENTIAL_VICTIM if victim else SUBJECT,
+            "role_reasons": list(dict.fromkeys(reasons)),
             "entity_type": etype,
             "names": _uniq(g["name"]),
             "refs": sorted(g["ref"]),
@@ -329,13 +346,13 @@ def _explanation(texts: list[str]) -> str:
     return "; ".join(texts[:3]) + f"; and {len(texts) - 3} more"
 
 
-def _typologies(scores: pd.Series) -> list[str]:
+def _typologies(scores: pd.Series, share: float) -> list[str]:
     typ = {k.split(":", 1)[1]: v for k, v in scores.items()
            if k.startswith("rule_score:") and not k.endswith(":general") and v > 0}
     if not typ:
         return []
     best = max(typ.values())
-    chosen = [t for t, v in typ.items() if v >= TYPOLOGY_SHARE * best]
+    chosen = [t for t, v in typ.items() if v >= share * best]
     return sorted(chosen, key=lambda t: (-typ[t], t))[:2]
 
 
@@ -345,6 +362,7 @@ def score_cases(
     model: CaseModel | None,
     threshold: float = DEFAULT_THRESHOLD,
     id_key: str = "",
+    settings: DetectSettings = DEFAULT_SETTINGS,
 ) -> list[dict[str, Any]]:
     """Case dicts (architecture §4) of the candidate networks scoring ≥ `threshold`.
 
@@ -374,6 +392,7 @@ def score_cases(
     case_accounts = c.members.loc[c.members["kind"] == "account", "ref"]
     months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
     txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]
+    forward_to = c.roles["forward_to"].dropna().to_dict() if "forward_to" in c.roles else {}
     cases = []
     for net in chosen:
         mem = members[net]
@@ -401,14 +420,16 @@ def score_cases(
         if model is not None and proba is not None:
             model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
                           "reasons": reasons.get(net, [])}
+        typologies = _typologies(X.loc[net], settings.typology_share)
         cases.append({
             "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
-            "typologies": _typologies(X.loc[net]),
+            "typologies": typologies,
             "refs": refs,
             "rule_hits": rule_hits,
             "model": model_part,
-            "subjects": _subjects(c, mem),
+            "subjects": _subjects(c, mem, typologies, settings),
+            "ties": case_ties(mem, c.summary.flows, forward_to),
             "regions": regions,
             "timeline": timeline,
         })
@@ -426,16 +447,18 @@ def cases_from_summary(
     threshold: float = DEFAULT_THRESHOLD,
     use_default_model: bool = True,
     id_key: str = "",
+    settings: DetectSettings = DEFAULT_SETTINGS,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Everything after the per-account transaction summary: the global half of detection."""
     if not 0 < threshold <= 1:
         raise ValueError(f"`threshold` must be in (0, 1]; got {threshold}")
     rules = list(load_rules() if rules is None else rules)
-    c = candidate_networks(summary, accounts, osint, entities, rules)
+    c = candidate_networks(summary, accounts, osint, entities, rules, settings)
     fitted = False
     fit_note = None
     y = network_labels(c, labels)
-    if len(y) and y.nunique() == 2 and y.value_counts().min() >= MIN_FIT_PER_CLASS:
+    need = settings.min_fit_per_class
+    if len(y) and y.nunique() == 2 and y.value_counts().min() >= need:
         X = model_matrix(c, rules)
         model = CaseModel().fit(X.loc[y.index], y.to_numpy(),
                                 training_data={"source": "labels in the input folder"})
@@ -448,9 +471,9 @@ def cases_from_summary(
         fit_note = (
             f"labels present ({labels.num_rows} rows) but too few to fit: "
             f"{int(counts.get(1, 0))} labelled-1 and {int(counts.get(0, 0))} labelled-0 candidate "
-            f"networks (need {MIN_FIT_PER_CLASS} of each); scored with {kept}"
+            f"networks (need {need} of each); scored with {kept}"
         )
-    cases = score_cases(c, rules, model, threshold, id_key)
+    cases = score_cases(c, rules, model, threshold, id_key, settings)
     level_counts = {lv: sum(1 for h in c.hits if h.level == lv) for lv in ("account", "entity", "network")}
     typ_counts: dict[str, int] = {}
     for case in cases:
@@ -496,6 +519,7 @@ def detect_cases(
     threshold: float = DEFAULT_THRESHOLD,
     use_default_model: bool = True,
     id_key: str = "",
+    settings: DetectSettings = DEFAULT_SETTINGS,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Cases and stats in one process (the Beam `DetectCases` gives the same).
 
@@ -504,46 +528,7 @@ def detect_cases(
     """
     summary = summarise_transactions(transactions)
     return cases_from_summary(summary, accounts, osint, entities, labels, rules, model,
-                              threshold, use_default_model, id_key)
-
-
-def candidates_for(tables: dict[str, pa.Table], entities: pa.Table | None = None,
-                   rules: Sequence[Rule] | None = None,
-                   extra_seed_refs: Iterable[str] = ()) -> tuple[Candidates, pa.Table]:
-    """Candidate networks of loaded input tables (resolving entities when not given)."""
-    rules = list(load_rules() if rules is None else rules)
-    acc = _normalised("accounts", tables.get("accounts"))
-    osi = _normalised("osint", tables.get("osint"))
-    if entities is None:
-        from ..resolve import resolve_entities
-
-        entities, _ = resolve_entities(acc, osi)
-    summary = summarise_transactions(tables.get("transactions"))
-    return candidate_networks(summary, acc, osi, entities, rules,
-                              extra_seed_refs=extra_seed_refs), entities
-
-
-def train(tables: dict[str, pa.Table], entities: pa.Table | None = None,
-          rules: Sequence[Rule] | None = None, model: CaseModel | None = None) -> CaseModel:
-    """Fit a case model on the `labels` of loaded input tables (`fiu train`).
-
-    Every labelled record seeds a candidate network, so records examined and cleared
-    give negative examples even when no rule fires on them.
-    """
-    from ..errors import UsageError
-
-    rules = list(load_rules() if rules is None else rules)
-    labels = tables.get("labels")
-    labelled = labels.column("ref").to_pylist() if labels is not None and labels.num_rows else []
-    c, _ = candidates_for(tables, entities, rules, extra_seed_refs=labelled)
-    y = network_labels(c, tables.get("labels"))
-    if len(y) == 0 or y.nunique() < 2:
-        raise UsageError("training needs `labels` rows (label 1 and 0) that fall in candidate networks")
-    X = model_matrix(c, rules)
-    return (model or CaseModel()).fit(
-        X.loc[y.index], y.to_numpy(),
-        training_data={"source": "labels in the input folder", "candidate_networks": int(len(X))},
-    )
+                              threshold, use_default_model, id_key, settings)
 
 
 def account_buckets(transactions: pa.Table | pa.RecordBatch, buckets: int) -> np.ndarray:

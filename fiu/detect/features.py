@@ -26,18 +26,14 @@ import pyarrow.compute as pc
 
 from fiu.normalize.unique import map_unique
 
+from .links import identifiers, is_labor_business, is_massage, owner_edges
+
 NIGHT_START_HOUR = 22
 NIGHT_END_HOUR = 6
 HOTEL_MCCS = frozenset(["7011", *[str(m) for m in range(3501, 4000)]])
 AD_MCCS = frozenset(["7311"])
 ALT_PAYMENT_MCCS = frozenset(["6051", "6540"])
 GROCERY_MCCS = frozenset(["5411"])
-MASSAGE_WORDS = re.compile(r"massage|spa\b|bodywork|reflexolog|foot\s*rub|acupress", re.I)
-LABOR_BUSINESS_WORDS = re.compile(
-    r"staffing|labou?r|contract|recruit|farm|agricultur|harvest|construction|cleaning|"
-    r"landscap|temp\b|workforce|manpower|packing|processing",
-    re.I,
-)
 FEE_MEMO = re.compile(
     r"\brent\b|housing|lodging|room|bed\b|dorm|\bfees?\b|recruit|placement|visa|"
     r"transport|\bvan\b|\bbus\b|ride|debt|loan|advance|deposit for|uniform|tools",
@@ -585,29 +581,6 @@ class PartyContext:
     txn_features: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _identifiers(records: pd.DataFrame) -> pd.DataFrame:
-    """Long frame ref, entity_id, ident (`phone:`/`email:`/`addr:` + value)."""
-    parts = []
-    for col, prefix in (("phone_norm", "phone:"), ("email_norm", "email:"), ("address_key", "addr:")):
-        sub = records.loc[records[col].notna() & (records[col] != ""), ["ref", "entity_id", col]]
-        parts.append(
-            pd.DataFrame({"ref": sub["ref"], "entity_id": sub["entity_id"], "ident": prefix + sub[col]})
-        )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["ref", "entity_id", "ident"]
-    )
-
-
-def _is_massage(records: pd.DataFrame) -> pd.Series:
-    text = records["business_category"].fillna("") + " " + records["name_norm"].fillna("")
-    return text.str.contains(MASSAGE_WORDS, regex=True) & records["is_business"]
-
-
-def _is_labor_business(records: pd.DataFrame) -> pd.Series:
-    text = records["business_category"].fillna("") + " " + records["name_norm"].fillna("")
-    return text.str.contains(LABOR_BUSINESS_WORDS, regex=True) & records["is_business"]
-
-
 def _accounts(ctx: PartyContext) -> pd.DataFrame:
     return ctx.records[ctx.records["kind"] == "account"]
 
@@ -615,7 +588,7 @@ def _accounts(ctx: PartyContext) -> pd.DataFrame:
 def is_massage_business(ctx: PartyContext) -> pd.Series:
     """1 when the account is a business whose category or name says massage or spa, else 0."""
     acc = _accounts(ctx)
-    return pd.Series(_is_massage(acc).astype(float).to_numpy(), index=acc["ref"].to_numpy())
+    return pd.Series(is_massage(acc).astype(float).to_numpy(), index=acc["ref"].to_numpy())
 
 
 def is_business(ctx: PartyContext) -> pd.Series:
@@ -632,7 +605,7 @@ def cohort_accounts_14d(ctx: PartyContext) -> pd.Series:
     """
     acc = _accounts(ctx)
     ind = acc[(~acc["is_business"]) & acc["opened_day"].notna()]
-    ids = _identifiers(ind)
+    ids = identifiers(ind)
     ids = ids[~ids["ident"].isin(ctx.hubs) & ~ids["ident"].str.startswith("email:")]
     out = pd.Series(0.0, index=acc["ref"].to_numpy())
     if ids.empty:
@@ -695,7 +668,7 @@ def shared_identifier_entities(ctx: PartyContext) -> pd.Series:
 
     Hub identifiers (multi-unit buildings, switchboards) are excluded.
     """
-    ids = _identifiers(ctx.records)
+    ids = identifiers(ctx.records)
     ids = ids[~ids["ident"].isin(ctx.hubs)][["entity_id", "ident"]].drop_duplicates()
     per_ident = ids.groupby("ident")["entity_id"].nunique() - 1
     ids["others"] = ids["ident"].map(per_ident)
@@ -705,7 +678,7 @@ def shared_identifier_entities(ctx: PartyContext) -> pd.Series:
 def linked_ad_count(ctx: PartyContext) -> pd.Series:
     """Online ads of other entities that share this entity's phone or email (IMB-5)."""
     recs = ctx.records
-    ids = _identifiers(recs)
+    ids = identifiers(recs)
     ids = ids[~ids["ident"].str.startswith("addr:")]
     is_ad = recs.set_index("ref")["source"] == "online_ad"
     ids["is_ad"] = ids["ref"].map(is_ad).fillna(False).astype(bool)
@@ -719,13 +692,13 @@ def linked_ad_count(ctx: PartyContext) -> pd.Series:
 def is_massage_entity(ctx: PartyContext) -> pd.Series:
     """1 when any record of the entity is a massage or spa business, else 0."""
     recs = ctx.records
-    return _is_massage(recs).groupby(recs["entity_id"]).max().astype(float)
+    return is_massage(recs).groupby(recs["entity_id"]).max().astype(float)
 
 
 def is_labor_business_entity(ctx: PartyContext) -> pd.Series:
     """1 when any record of the entity is a staffing, contracting, farm or similar business."""
     recs = ctx.records
-    return _is_labor_business(recs).groupby(recs["entity_id"]).max().astype(float)
+    return is_labor_business(recs).groupby(recs["entity_id"]).max().astype(float)
 
 
 def _ad_cues(text: pd.Series) -> pd.Series:
@@ -737,7 +710,7 @@ def _ad_cues(text: pd.Series) -> pd.Series:
 def _ad_contacts(ctx: PartyContext) -> pd.DataFrame:
     recs = ctx.records
     ads = recs[recs["source"] == "online_ad"]
-    ids = _identifiers(ads)
+    ids = identifiers(ads)
     ids = ids[~ids["ident"].str.startswith("addr:")]
     ads = ads.assign(cued=_ad_cues(ads["text"]) >= 1)
     return ids.merge(ads[["ref", "name_norm", "city", "cued"]], on="ref")
@@ -828,40 +801,11 @@ def wage_claim_record(ctx: PartyContext) -> pd.Series:
     return (direct | via.groupby(recs["entity_id"]).max()).astype(float)
 
 
-def _people(recs: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (entity_id, name_norm) of the records of people."""
-    people = recs.loc[~recs["is_business"] & recs["name_norm"].notna(), ["entity_id", "name_norm"]]
-    return people.drop_duplicates()
-
-
-def namesake_names(recs: pd.DataFrame) -> frozenset[str]:
-    """Folded person names borne by two or more person entities.
-
-    Such a name in a registry's `related_names` could be any of them, so it identifies
-    no one: it neither ties a person to a business nor two businesses to each other.
-    """
-    per_name = _people(recs).groupby("name_norm")["entity_id"].nunique()
-    return frozenset(per_name[per_name > 1].index)
-
-
-def _owner_edges(ctx: PartyContext) -> pd.DataFrame:
-    """Person entity ↔ business entity, from registry and licence related_names."""
-    recs = ctx.records
-    biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
-    rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
-    rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
-    people = _people(recs)
-    # A name borne by two or more people resolves to nobody: too ambiguous to link.
-    people = people[~people["name_norm"].isin(namesake_names(recs))]
-    m = rows.merge(people, on="name_norm").rename(columns={"entity_id": "person"})
-    return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
-
-
 def owned_massage_businesses(ctx: PartyContext) -> pd.Series:
     """Massage businesses this person owns or runs (registry/licence related_names; IMB-4)."""
     recs = ctx.records
-    edges = _owner_edges(ctx)
-    massage = _is_massage(recs).groupby(recs["entity_id"]).max()
+    edges = owner_edges(ctx.records)
+    massage = is_massage(recs).groupby(recs["entity_id"]).max()
     edges = edges[edges["business"].map(massage).fillna(False).astype(bool)]
     return edges.groupby("person")["business"].nunique().astype(float)
 
@@ -869,8 +813,8 @@ def owned_massage_businesses(ctx: PartyContext) -> pd.Series:
 def owned_massage_regions(ctx: PartyContext) -> pd.Series:
     """Distinct regions of the massage businesses this person owns or runs (IMB-4)."""
     recs = ctx.records
-    edges = _owner_edges(ctx)
-    massage = _is_massage(recs).groupby(recs["entity_id"]).max()
+    edges = owner_edges(ctx.records)
+    massage = is_massage(recs).groupby(recs["entity_id"]).max()
     edges = edges[edges["business"].map(massage).fillna(False).astype(bool)]
     regions = recs[["entity_id", "region"]].dropna().drop_duplicates()
     m = edges.merge(regions, left_on="business", right_on="entity_id")
@@ -884,7 +828,7 @@ def _owned_by_category(ctx: PartyContext) -> pd.DataFrame:
     cat = cat.where(cat != "", None)
     cats = pd.DataFrame({"business": recs["entity_id"], "category": cat}).dropna().drop_duplicates(
         "business")
-    m = _owner_edges(ctx).merge(cats, on="business")
+    m = owner_edges(ctx.records).merge(cats, on="business")
     regions = recs[["entity_id", "region"]].dropna().drop_duplicates()
     return m.merge(regions, left_on="business", right_on="entity_id", how="left")
 
@@ -908,7 +852,7 @@ def owned_category_regions(ctx: PartyContext) -> pd.Series:
 
 def registry_roles(ctx: PartyContext) -> pd.Series:
     """Businesses in which this person is named as owner, officer or agent."""
-    return _owner_edges(ctx).groupby("person")["business"].nunique().astype(float)
+    return owner_edges(ctx.records).groupby("person")["business"].nunique().astype(float)
 
 
 ENTITY_FEATURES: tuple[Callable[[PartyContext], pd.Series], ...] = (

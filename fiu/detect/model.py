@@ -321,18 +321,3 @@ def default_model() -> CaseModel | None:
         # Its card goes into no file, only its version and metrics into the manifest.
         _DEFAULT[key] = CaseModel().fit(X, y, training_data=meta, rank_features=False)
     return _DEFAULT[key]
-
-
-def train_from_folder(input_dir: str, model_out: str) -> dict[str, Any]:
-    """`fiu train`: fit a case model on the labels of an input folder, save it and its card.
-
-    Returns the card (its `metrics` are the held-out metrics).
-    """
-    from ..local import load_inputs
-    from .cases import train
-
-    tables = load_inputs(input_dir).tables
-    model = train(tables)
-    model.card_["training_data"]["input_dir"] = str(input_dir)
-    model.save(model_out)
-    return model.card_

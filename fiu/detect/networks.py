@@ -11,7 +11,6 @@ come from `scipy.sparse.csgraph`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,29 +18,8 @@ import pyarrow as pa
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .features import PartyContext, _identifiers, _is_massage, _owner_edges, namesake_names
-
-SUBJECT = "subject"
-POTENTIAL_VICTIM = "potential_victim"
-
-
-@dataclass(frozen=True)
-class LinkSettings:
-    """How networks grow from seeds.
-
-    `max_identifier_entities`: an identifier shared by more entities than this is a hub
-    (a multi-unit building, a call centre) and links nothing. `depth`: hops from a seed.
-    `max_degree`: a non-seed entity with more links than this ends a path (a big
-    employer or a marketplace account) instead of carrying it on. `min_flow_count`,
-    `min_flow_amount`: money between two accounts links them when there were at least
-    that many transfers or that much money.
-    """
-
-    max_identifier_entities: int = 12
-    depth: int = 2
-    max_degree: int = 40
-    min_flow_count: int = 2
-    min_flow_amount: float = 500.0
+from .links import identifiers, namesake_names, owner_edges
+from .settings import LinkSettings
 
 
 def stable_id(prefix: str, refs: list[str] | pd.Index | np.ndarray) -> str:
@@ -196,7 +174,7 @@ def hub_identifiers(records: pd.DataFrame, max_entities: int) -> frozenset[str]:
     Ads are left out of the count because one controller's phone behind many ads is the
     signal (ESC-4), not a switchboard.
     """
-    ids = _identifiers(records[records["source"] != "online_ad"])
+    ids = identifiers(records[records["source"] != "online_ad"])
     per = ids.groupby("ident")["entity_id"].nunique()
     return frozenset(per[per > max_entities].index)
 
@@ -217,6 +195,20 @@ def money_flows(t: pd.DataFrame) -> pd.DataFrame:
     return g.rename(columns={"sum": "amount", "size": "count"})
 
 
+def payouts(t: pd.DataFrame) -> pd.DataFrame:
+    """Each account's own outgoing transfers, per counterparty: account, cp, amount.
+
+    Only transfers count (person-to-person, or to a known partner account): rent paid
+    by card or a cash withdrawal is spending. One side's report only, so shares of an
+    account's inflow are true shares (`money_flows` counts both sides).
+    """
+    transfer = ~t["inflow"] & t["cp"].notna() & ((t["channel"] == "p2p") | t["cp_account"].notna())
+    sub = t.loc[transfer, ["account", "cp", "amount"]]
+    if sub.empty:
+        return pd.DataFrame({"account": [], "cp": [], "amount": []})
+    return sub.groupby(["account", "cp"], sort=True)["amount"].sum().reset_index()
+
+
 def combine_flows(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Flows of several buckets as one frame (the same pair may appear in two buckets)."""
     parts = [p for p in parts if len(p)]
@@ -231,12 +223,12 @@ def entity_edges(
     records: pd.DataFrame, flows: pd.DataFrame, hubs: frozenset[str], settings: LinkSettings
 ) -> pd.DataFrame:
     """Undirected entity pairs a, b (a < b) with the kind of link: identifier, owner, money."""
-    ids = _identifiers(records)
+    ids = identifiers(records)
     ids = ids[~ids["ident"].isin(hubs)][["entity_id", "ident"]].drop_duplicates()
     pairs = ids.merge(ids, on="ident", suffixes=("_a", "_b"))
     pairs = pairs[pairs["entity_id_a"] < pairs["entity_id_b"]]
     parts = [pd.DataFrame({"a": pairs["entity_id_a"], "b": pairs["entity_id_b"], "kind": "identifier"})]
-    owners = _owner_edges(PartyContext(records))
+    owners = owner_edges(records)
     parts.append(pd.DataFrame({"a": owners["person"], "b": owners["business"], "kind": "owner"}))
     parts.append(_co_owned(records, settings))
     parts.append(_same_name(records, settings))
@@ -351,60 +343,3 @@ def grow_networks(
     }
     frame["network_id"] = frame["label"].map(net_of)
     return frame[["entity_id", "network_id"]].sort_values(["network_id", "entity_id"]).reset_index(drop=True)
-
-
-def controllers(flows: pd.DataFrame, account_features: pd.DataFrame, share: float = 0.6) -> pd.DataFrame:
-    """Accounts forwarding ≥ `share` of inflow to one payee, and that payee: account, controller."""
-    if "sweep_to_one_share_48h" not in account_features or flows.empty:
-        return pd.DataFrame({"account": [], "controller": []})
-    swept = account_features.index[account_features["sweep_to_one_share_48h"].fillna(0) >= share]
-    out = flows[flows["src"].isin(swept)]
-    top = out.sort_values(["src", "amount", "dst"], ascending=[True, False, True]).drop_duplicates("src")
-    return pd.DataFrame({"account": top["src"].to_numpy(), "controller": top["dst"].to_numpy()})
-
-
-def assign_roles(
-    records: pd.DataFrame,
-    account_features: pd.DataFrame,
-    entity_features: pd.DataFrame,
-    flows: pd.DataFrame,
-) -> dict[str, str]:
-    """`subject` or `potential_victim` for every entity of `records`.
-
-    A potential victim is a person (never a business) who is the advertised person of an
-    online ad, or whose account forwards most of what it receives to a controller (swept
-    wages, an escort's takings), pays fees back to whoever pays them, or is one of many
-    accounts opened together at one address or phone (accounts opened in workers' names).
-    Everyone who owns or runs a business, receives such sweeps, or is named in a
-    registry keeps the `subject` role.
-    """
-    recs = records
-    person = ~recs.groupby("entity_id")["is_business"].max()
-    af = account_features
-    acc = recs[recs["kind"] == "account"][["ref", "entity_id"]]
-
-    def acc_flag(name: str, at_least: float) -> pd.Series:
-        if name not in af:
-            return pd.Series(False, index=acc.index)
-        return acc["ref"].map(af[name]).fillna(0) >= at_least
-
-    victim_acc = (
-        acc_flag("sweep_to_one_share_48h", 0.6)
-        | acc_flag("fee_to_payer_count", 2)
-        | acc_flag("cohort_accounts_14d", 5)
-        | (acc_flag("cash_in_regions_30d", 3) & acc_flag("sweep_share_72h", 0.8))
-    )
-    victim = victim_acc.groupby(acc["entity_id"]).max()
-    ad = (recs["source"] == "online_ad").groupby(recs["entity_id"]).max()
-    victim = victim.reindex(ad.index, fill_value=False) | ad
-    ent = recs.set_index("ref")["entity_id"]
-    ctl = controllers(flows, af)
-    controller_entities = set(ctl["controller"].map(ent).dropna())
-    owners = set(_owner_edges(PartyContext(recs))["person"])
-    massage = set(recs.loc[_is_massage(recs), "entity_id"])
-    subject_only = controller_entities | owners | massage
-    roles = {}
-    for e in sorted(recs["entity_id"].unique()):
-        is_victim = bool(victim.get(e, False)) and bool(person.get(e, False)) and e not in subject_only
-        roles[e] = POTENTIAL_VICTIM if is_victim else SUBJECT
-    return roles

@@ -137,7 +137,7 @@ def backtest(input_dir: str | Path, rules: Sequence[Rule] | None = None) -> list
     rules) in which the rule covers at least one record.
     """
     from ..local import load_inputs
-    from .cases import candidates_for
+    from .train import candidates_for
 
     rules = list(load_rules() if rules is None else rules)
     tables = load_inputs(input_dir).tables

@@ -43,7 +43,8 @@ def world_examples(seed: int, scale: float, workdir: Path) -> tuple[pd.DataFrame
 
     from ..generate import generate_world
     from ..local import load_inputs
-    from .cases import candidates_for, model_matrix
+    from .cases import model_matrix
+    from .train import candidates_for
     from .rules import load_rules
 
     folder = workdir / f"world-{seed}"

@@ -54,6 +54,57 @@ HOME_REGIONS = ("TX", "TX", "TX", "FL", "FL", "FL", "CA", "GA", "NY", "NV", "IL"
 LATIN_FIRST = tuple(n for n in FIRST_NAMES[80:108])
 
 
+@dataclass(frozen=True)
+class Ranges:
+    """Per-network ranges of what the planters draw, beyond the default world's.
+
+    The default world (`wide=False`) keeps the narrow values it always had (so its
+    figures stay comparable); `WIDE` draws per network: how many banks the controller
+    holds accounts at, the share of victims' money forwarded, the longest delay before
+    forwarding, and (escort) the chance that an advertised woman holds an account.
+    """
+
+    wide: bool = False
+    controller_banks: tuple[int, int] = (1, 3)
+    forward_share: tuple[float, float] = (0.40, 0.95)
+    delay_hours: tuple[int, int] = (2, 168)
+    victims_hold_accounts: tuple[float, float] = (0.3, 1.0)
+
+    def draw(self, rng: np.random.Generator, narrow_share: tuple[float, float],
+             narrow_delay: tuple[int, int]) -> tuple[int, tuple[float, float], tuple[int, int], float]:
+        """(controller banks, share range, delay range in hours, victims hold accounts
+        chance) of one network; the narrow values, without drawing, when not wide."""
+        if not self.wide:
+            return 1, narrow_share, narrow_delay, 1.0
+        banks = int(rng.integers(self.controller_banks[0], self.controller_banks[1] + 1))
+        centre = float(rng.uniform(*self.forward_share))
+        share = (max(0.05, centre - 0.04), min(0.99, centre + 0.04))
+        longest = int(rng.integers(self.delay_hours[0] + 1, self.delay_hours[1] + 1))
+        hold = float(rng.uniform(*self.victims_hold_accounts))
+        return banks, share, (self.delay_hours[0], longest), hold
+
+
+NARROW = Ranges()
+WIDE = Ranges(wide=True)
+
+
+def _controller_accounts(book: WorldBook, net: Network, holder: Person, first: Account,
+                         banks: int) -> list[Account]:
+    """The controller's accounts at `banks` distinct banks (the first already open)."""
+    accts = [first]
+    others = [b for b in BANKS if b != first.partner]
+    for bank in others[: banks - 1]:
+        accts.append(_protected_account(book, net, holder, SUBJECT, partner=bank, messy=0.6))
+    return accts
+
+
+def _pick(rng: np.random.Generator, accts: list[Account], n: int) -> np.ndarray:
+    """Indices of `n` payees among `accts` (no draw when there is one)."""
+    if len(accts) == 1:
+        return np.full(n, accts[0].index)
+    return np.array([a.index for a in accts])[rng.integers(0, len(accts), n)]
+
+
 @dataclass
 class Network:
     network_id: str
@@ -120,7 +171,8 @@ def _daily_spend(book: WorldBook, accts: list[Account]) -> None:
 # --- illicit massage business ------------------------------------------------------
 
 
-def plant_massage_network(book: WorldBook, pop: Population, net: Network) -> None:
+def plant_massage_network(book: WorldBook, pop: Population, net: Network,
+                          ranges: Ranges = NARROW) -> None:
     """Spas under common owners in ≥2 states: night receipts, round prices, no payroll,
     lodging and groceries, weekly round transfers to the owner, ads, telling reviews."""
     rng = book.rng
@@ -300,14 +352,18 @@ def plant_massage_network(book: WorldBook, pop: Population, net: Network) -> Non
 # --- escort / online commercial sex ------------------------------------------------
 
 
-def plant_escort_network(book: WorldBook, pop: Population, net: Network) -> None:
+def plant_escort_network(book: WorldBook, pop: Population, net: Network,
+                         ranges: Ranges = NARROW) -> None:
     """A controller moving a circuit of cities, paying ad sites, hotels, prepaid and
     crypto; the advertised women's accounts take night p2p payments and forward most of
-    them to the controller within two days."""
+    them to the controller within two days (wide: to any of his accounts, a drawn
+    share after a drawn delay; some women hold no account)."""
     rng = book.rng
     home = HOME_REGIONS[int(rng.integers(len(HOME_REGIONS)))]
     boss = book.new_person(book.address(book.city(home)), age=(25, 50))
     boss_acct = _protected_account(book, net, boss, SUBJECT)
+    banks, share, delay, hold = ranges.draw(rng, (0.75, 0.92), (2, 40))
+    boss_accts = _controller_accounts(book, net, boss, boss_acct, banks)
     if rng.random() < 0.4:
         stash = _protected_account(
             book,
@@ -381,15 +437,16 @@ def plant_escort_network(book: WorldBook, pop: Population, net: Network) -> None
             boss.address if shares_boss else book.address(book.city(home)),
             age=(18, 27),
         )
-        acct = _protected_account(
-            book,
-            net,
-            victim,
-            VICTIM,
-            phone=boss.phone if rng.random() < 0.4 else None,
-            opened_day=int(rng.integers(-240, -1)),
-        )
-        _victim_inflows_and_forwarding(book, acct, boss_acct, legs)
+        if hold >= 1.0 or rng.random() < hold:
+            acct = _protected_account(
+                book,
+                net,
+                victim,
+                VICTIM,
+                phone=boss.phone if rng.random() < 0.4 else None,
+                opened_day=int(rng.integers(-240, -1)),
+            )
+            _victim_inflows_and_forwarding(book, acct, boss_accts, legs, share, delay)
         # ESC-4: the boss's phone and email behind ads under different names and cities
         stage_names = rng.choice(
             STAGE_NAMES, size=int(rng.integers(2, 5)), replace=False
@@ -439,7 +496,12 @@ def plant_escort_network(book: WorldBook, pop: Population, net: Network) -> None
 
 
 def _victim_inflows_and_forwarding(
-    book: WorldBook, acct: Account, boss_acct: Account, legs: list[tuple[int, int, int]]
+    book: WorldBook,
+    acct: Account,
+    boss_accts: list[Account],
+    legs: list[tuple[int, int, int]],
+    share: tuple[float, float] = (0.75, 0.92),
+    delay: tuple[int, int] = (2, 40),
 ) -> None:
     rng = book.rng
     n = int(rng.integers(60, 130))
@@ -499,7 +561,7 @@ def _victim_inflows_and_forwarding(
         counterparty_name=np.array(payers, object),
         memo=apps,
     )
-    # forward ≥70 % of what came in to the controller, 2–40 hours after the last payment
+    # forward a share of what came in to the controller, some hours after the last payment
     order = np.argsort(utc, kind="stable")
     utc_sorted, cents_sorted = utc[order], cents[order]
     out_t, out_c = [], []
@@ -507,14 +569,14 @@ def _victim_inflows_and_forwarding(
     while i < n:
         j = min(n, i + int(rng.integers(2, 6)))
         window = cents_sorted[i:j].sum()
-        t = int(utc_sorted[j - 1]) + int(rng.integers(2, 40)) * HOUR
+        t = int(utc_sorted[j - 1]) + int(rng.integers(*delay)) * HOUR
         out_t.append(t)
-        out_c.append(int(round(window * rng.uniform(0.75, 0.92) / 1000)) * 1000)
+        out_c.append(int(round(window * rng.uniform(*share) / 1000)) * 1000)
         i = j
     channel = ("p2p", "ach")[int(rng.integers(2))]
     book.transfer(
         np.full(len(out_t), acct.index),
-        np.full(len(out_t), boss_acct.index),
+        _pick(rng, boss_accts, len(out_t)),
         np.array(out_t, np.int64),
         np.array(out_c, np.int64),
         channel,
@@ -525,14 +587,18 @@ def _victim_inflows_and_forwarding(
 # --- labor trafficking --------------------------------------------------------------
 
 
-def plant_labor_network(book: WorldBook, pop: Population, net: Network) -> None:
+def plant_labor_network(book: WorldBook, pop: Population, net: Network,
+                        ranges: Ranges = NARROW) -> None:
     """A labor contractor whose workers' accounts, opened together at one address with
-    the officer's phone, see payroll swept to the officer and fees paid back."""
+    the officer's phone, see payroll swept to the officer and fees paid back (wide: to
+    any of the officer's accounts, a drawn share after a drawn delay)."""
     rng = book.rng
     home = HOME_REGIONS[int(rng.integers(len(HOME_REGIONS)))]
     city = book.city(home)
     officer = book.new_person(book.address(city), age=(35, 65))
     officer_acct = _protected_account(book, net, officer, SUBJECT)
+    banks, share_range, delay, _ = ranges.draw(rng, (0.72, 0.9), (2, 40))
+    officer_accts = _controller_accounts(book, net, officer, officer_acct, banks)
     words = BUSINESS_WORDS["labor contractor"]
     core = business_core(rng, words)
     biz = book.new_business("labor contractor", core, city, [officer])
@@ -645,8 +711,8 @@ def plant_labor_network(book: WorldBook, pop: Population, net: Network) -> None:
         np.array(pay_src), np.array(pay_dst), utc, pay_c_arr, "ach", "PAYROLL"
     )
     n = len(pay_dst)
-    sweep_t = utc + rng.integers(2, 40, n) * HOUR
-    share = rng.uniform(0.72, 0.9, n)
+    sweep_t = utc + rng.integers(*delay, n) * HOUR
+    share = rng.uniform(*share_range, n)
     sweep_c = (np.round(pay_c_arr * share / 500) * 500).astype(np.int64)
     memos = np.array(
         [
@@ -664,7 +730,7 @@ def plant_labor_network(book: WorldBook, pop: Population, net: Network) -> None:
     channel = ("p2p", "ach")[int(rng.integers(2))]
     book.transfer(
         np.array(pay_dst),
-        np.full(n, officer_acct.index),
+        _pick(rng, officer_accts, n),
         sweep_t,
         sweep_c,
         channel,
@@ -715,13 +781,17 @@ def plant_labor_network(book: WorldBook, pop: Population, net: Network) -> None:
 # --- funnel accounts ----------------------------------------------------------------
 
 
-def plant_funnel_network(book: WorldBook, pop: Population, net: Network) -> None:
+def plant_funnel_network(book: WorldBook, pop: Population, net: Network,
+                         ranges: Ranges = NARROW) -> None:
     """Accounts, mostly in victims' names, fed by cash in several states (some just
-    under $10,000) and drained by wire to a controller within three days."""
+    under $10,000) and drained by wire to a controller within three days (wide: to
+    any of his accounts, a drawn share after a drawn delay)."""
     rng = book.rng
     home = HOME_REGIONS[int(rng.integers(len(HOME_REGIONS)))]
     boss = book.new_person(book.address(book.city(home)), age=(28, 60))
     boss_acct = _protected_account(book, net, boss, SUBJECT)
+    banks, share, delay, _ = ranges.draw(rng, (0.85, 0.98), (4, 60))
+    boss_accts = _controller_accounts(book, net, boss, boss_acct, banks)
     n_funnels = int(rng.integers(2, 5))
     deposit_regions = _distinct_regions(rng, home, int(rng.integers(3, 6)))
     deposit_cities = _cities_in(rng, deposit_regions)
@@ -735,7 +805,7 @@ def plant_funnel_network(book: WorldBook, pop: Population, net: Network) -> None
         acct = _protected_account(
             book, net, holder, role, opened_day=int(rng.integers(-90, -1))
         )
-        _funnel_flows(book, acct, boss_acct, boss, deposit_cities)
+        _funnel_flows(book, acct, boss_accts, boss, deposit_cities, share, delay)
     # GEN-5: the controller in a court record, the news or a sanctions list
     if rng.random() < 0.7:
         source = ("court_record", "news", "sanctions")[int(rng.integers(3))]
@@ -772,7 +842,13 @@ def plant_funnel_network(book: WorldBook, pop: Population, net: Network) -> None
 
 
 def _funnel_flows(
-    book: WorldBook, acct: Account, boss_acct: Account, boss: Person, cities: list[int]
+    book: WorldBook,
+    acct: Account,
+    boss_accts: list[Account],
+    boss: Person,
+    cities: list[int],
+    share: tuple[float, float] = (0.85, 0.98),
+    delay: tuple[int, int] = (4, 60),
 ) -> None:
     rng = book.rng
     day = int(rng.integers(0, 10))
@@ -796,8 +872,8 @@ def _funnel_flows(
             pending += dollars * 100
             last = t
             day += int(rng.integers(0, 2))
-        out_t.append(last + int(rng.integers(4, 60)) * HOUR)
-        out_c.append(int(round(pending * rng.uniform(0.85, 0.98) / 10000)) * 10000)
+        out_t.append(last + int(rng.integers(*delay)) * HOUR)
+        out_c.append(int(round(pending * rng.uniform(*share) / 10000)) * 10000)
         pending = 0
         day += int(rng.integers(2, 5))
     local = np.array(dep_t, np.int64)
@@ -816,7 +892,7 @@ def _funnel_flows(
     internal = ~external
     book.transfer(
         np.full(int(internal.sum()), acct.index),
-        np.full(int(internal.sum()), boss_acct.index),
+        _pick(rng, boss_accts, int(internal.sum())),
         utc_out[internal],
         cents_out[internal],
         "wire",
@@ -836,7 +912,7 @@ def _funnel_flows(
         )
 
 
-PLANTERS: dict[str, Callable[[WorldBook, Population, Network], None]] = {
+PLANTERS: dict[str, Callable[[WorldBook, Population, Network, Ranges], None]] = {
     "illicit_massage_business": plant_massage_network,
     "escort_online_commercial_sex": plant_escort_network,
     "labor_trafficking": plant_labor_network,
@@ -850,9 +926,10 @@ PREFIX = {
 }
 
 
-def plant_networks(book: WorldBook, pop: Population, scale: float) -> list[Network]:
+def plant_networks(book: WorldBook, pop: Population, scale: float,
+                   ranges: Ranges = NARROW) -> list[Network]:
     """About `round(4 × scale)` networks of each typology (one more or fewer, at least 2,
-    drawn per typology so worlds differ); about half labelled."""
+    drawn per typology so worlds differ); about half labelled; parameters per `ranges`."""
     base = int(round(4 * scale))
     networks = []
     for typology, planter in PLANTERS.items():
@@ -861,9 +938,9 @@ def plant_networks(book: WorldBook, pop: Population, scale: float) -> list[Netwo
         labelled[book.rng.permutation(per_typology)[: per_typology // 2]] = True
         for k in range(per_typology):
             net = Network(f"{PREFIX[typology]}-{k + 1}", typology, bool(labelled[k]))
-            planter(book, pop, net)
+            planter(book, pop, net, ranges)
             networks.append(net)
     return networks
 
 
-__all__ = ["Network", "plant_networks", "SUBJECT", "VICTIM", "Address"]
+__all__ = ["Network", "NARROW", "Ranges", "WIDE", "plant_networks", "SUBJECT", "VICTIM", "Address"]

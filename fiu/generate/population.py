@@ -106,8 +106,11 @@ def count(base: float, scale: float, minimum: int = 1) -> int:
     return max(minimum, int(round(base * scale)))
 
 
-def plant_population(book: WorldBook, scale: float) -> Population:
-    """Plant the benign world into `book`; returns what the networks may draw on."""
+def plant_population(book: WorldBook, scale: float, wide: bool = False) -> Population:
+    """Plant the benign world into `book`; returns what the networks may draw on.
+
+    `wide` adds look-alikes the default world lacks: licensed spa chains under one
+    owner across states (`_spa_chains`)."""
     rng = book.rng
     people, buildings, households = _people(book, scale)
     primary: dict[str, Account] = {}
@@ -133,6 +136,8 @@ def plant_population(book: WorldBook, scale: float) -> Population:
         pop.lookalikes.append({"kind": "household", "refs": refs})
 
     employed = _businesses(book, pop, scale)
+    if wide:
+        _spa_chains(book, pop, scale)
     _individual_money(book, pop, employed, households)
     _savings(book, savings)
     _travellers(book, pop, scale)
@@ -233,6 +238,43 @@ def _businesses(book: WorldBook, pop: Population, scale: float) -> set[str]:
                 if i == 0:
                     pop.lookalikes[-1]["cleared"] = True
     return employed
+
+
+def _spa_chains(book: WorldBook, pop: Population, scale: float) -> None:
+    """Licensed day spas, two or three under one owner in as many states, sharing the
+    chain's booking phone: daytime card receipts of list prices plus tips, payroll,
+    rent and supplies, owner draws; registry, licence and reviews follow from
+    `_benign_osint`. The look-alike for IMB-4 (one owner, spas in several states)."""
+    rng = book.rng
+    pool = [p for p in pop.people if p.key in pop.primary]
+    words = BUSINESS_WORDS["spa"]
+    monthly, ticket = BUSINESS_PLAN["spa"][2], BUSINESS_PLAN["spa"][3]
+    regions = sorted({c.region for c in CITIES})
+    for _ in range(count(2, scale)):
+        owner = pool[int(rng.integers(len(pool)))]
+        core = business_core(rng, words)
+        states = rng.choice(len(regions), size=int(rng.integers(2, 4)), replace=False)
+        chain_phone = None
+        refs = []
+        for i in states:
+            biz = book.new_business("spa", core, book.city(regions[int(i)]), [owner])
+            chain_phone = chain_phone or biz.phone
+            biz.phone = chain_phone
+            texts = CATEGORY_TEXT["spa"]
+            acct = book.open_account(biz, category_text=texts[int(rng.integers(len(texts)))],
+                                     messy=0.4)
+            pop.businesses.append((biz, acct))
+            staff = [pool[int(k)] for k in rng.choice(len(pool), size=int(rng.integers(3, 7)),
+                                                       replace=False)]
+            workers = [pop.primary[p.key] for p in staff if p is not owner]
+            spending.internal_payroll(book, acct, workers,
+                                      np.maximum(rng.normal(1700, 250, len(workers)), 900))
+            spending.regular_transfers(book, acct, pop.primary[owner.key], 30, (3000, 9000), 1,
+                                       "ach", "OWNER DRAW")
+            _receipts(book, acct, "spa", "7297", monthly, ticket, HOURS_SHOP)
+            _business_bills(book, acct, "spa")
+            refs.append(acct.ref)
+        pop.lookalikes.append({"kind": "spa_chain", "refs": refs})
 
 
 def _receipts(

@@ -27,7 +27,7 @@ from ..contract import (
 )
 from .book import BANKS, WorldBook
 from .corrupt import corrupt_table
-from .networks import VICTIM, Network, plant_networks
+from .networks import NARROW, VICTIM, WIDE, Network, plant_networks
 from .population import Population, plant_population
 from .timeline import iso_timestamps
 from .shapes import SHAPES, write_profiles
@@ -63,11 +63,13 @@ TXN_ID_FORMAT = {"bank-a": "T{:010d}", "bank-b": "{:012d}", "bank-c": "C-{:09d}"
 def generate_world(
     out_dir: Path, seed: int = 7, scale: float = 1.0, truth_path: Path | None = None,
     partner_shapes: bool = False,
+    wide: bool = False,
 ) -> Path:
     """Write a synthetic input folder to `out_dir` and its truth file; return its path.
 
-    Backs `fiu generate OUT_DIR [--seed N] [--scale X] [--truth FILE]`. The same seed
-    and scale give the same bytes. `scale` multiplies every count: 1.0 is about 50k
+    Backs `fiu generate OUT_DIR [--seed N] [--scale X] [--truth FILE] [--wide]`. The
+    same seed and scale give the same bytes; `wide` draws each network's parameters
+    from the wide ranges of `networks.WIDE`. `scale` multiplies every count: 1.0 is about 50k
     transactions, 4k accounts and 3k osint records; 20 is about a million transactions.
     The truth goes to `truth_path`, by default `<out_dir>.truth.json` next to the folder
     (never inside it), in the shape of docs/architecture.md §6. With `partner_shapes`,
@@ -94,8 +96,8 @@ def generate_world(
         )
     rng = np.random.default_rng(seed)
     book = WorldBook(rng)
-    pop = plant_population(book, scale)
-    networks = plant_networks(book, pop, scale)
+    pop = plant_population(book, scale, wide)
+    networks = plant_networks(book, pop, scale, WIDE if wide else NARROW)
 
     tables: dict[str, tuple[str, pa.Table, np.ndarray]] = {}
     txns = book.txn_columns()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fiu.io.writers import atomic_write
 from fiu.packages.partners import Partner
-from fiu.packages.policy import receives, view_for
+from fiu.packages.policy import POTENTIAL_VICTIM, receives, view_for
 from fiu.packages.ftm import ftm_json
 from fiu.packages.render import brief_html, identifiers_csv, package_json
 
@@ -36,10 +36,13 @@ def latest_observation(kind: str, batch) -> str:
 
 
 def package_files(case: dict, recipient: Partner, stamp: RunStamp) -> dict[str, str]:
-    """{file name: text} of one recipient's package; empty when it does not receive it."""
+    """{file name: text} of one recipient's package; empty when it does not receive it,
+    or when its view names no subject: a package must name someone to act on."""
     if not receives(recipient, case):
         return {}
     package = view_for(recipient, case)
+    if not package["subjects"]:
+        return {}
     package["package_id"] = f"{case['case_id']}--{recipient.id}"
     package["run_id"] = stamp.run_id
     package["generated_at"] = stamp.generated_at
@@ -51,6 +54,22 @@ def package_files(case: dict, recipient: Partner, stamp: RunStamp) -> dict[str, 
     if recipient.kind == "financial_institution":
         rendered["identifiers.csv"] = identifiers_csv(package)
     return rendered
+
+
+def route(case: dict, partners: list[Partner]) -> dict:
+    """The case with `recipients`: who gets a package of it. A case nobody gets stays
+    for the analysts with `no_package`, the reason in words."""
+    recipients = [
+        r.id for r in partners if receives(r, case) and view_for(r, case)["subjects"]
+    ]
+    routed = {**case, "recipients": recipients}
+    if not recipients:
+        subjects = sum(1 for s in case.get("subjects", []) if s.get("role") != POTENTIAL_VICTIM)
+        routed["no_package"] = (
+            "every party is a potential victim: no subject to name" if not subjects else
+            f"no recipient may see any of its {subjects} subject(s)"
+        )
+    return routed
 
 
 def write_case_packages(

@@ -81,7 +81,7 @@ def ftm_entities(package: dict) -> list[dict]:
             shared = make("UnknownLink", link["source"], link["target"])
             shared.add("subject", a.id)
             shared.add("object", b.id)
-            shared.add("role", f"shared red flags: {link['label']}")
+            shared.add("role", link["label"])
     owner_of = {ref: entity_of[s["entity_id"]] for s in package["subjects"] for ref in s["refs"]}
     for hit in package["evidence"]:
         concerned = sorted({owner_of[ref].id for ref in hit["refs"] if ref in owner_of})

@@ -11,7 +11,7 @@ Activity follows the same line: a bank's timeline sums only its own accounts of 
 subjects it is shown (never another institution's, never a potential victim's account);
 law enforcement gets the case-wide monthly totals, aggregated over every institution,
 with no account or institution broken out. The network picture names only subjects the
-recipient is shown; everything else is a counted node. Open-source text is shown with
+recipient is shown, linked by real ties; everything else is a counted node. Open-source text is shown with
 every potential victim's name blanked out.
 """
 from __future__ import annotations
@@ -30,14 +30,33 @@ DRAFT = "draft"
 WITHHELD = "[withheld]"
 _FI = "financial_institution"
 VICTIMS_NODE = "potential-victims"
+# The ties the picture draws (detection's `ties` of a case, and owners named in
+# registries), in words; the direction of the first three matters.
+TIE_WORDS = {
+    "officer_or_owner": "owns or runs",
+    "forwards_to": "forwards most of what it receives to",
+    "pays": "pays",
+    "shares_phone": "shares a phone with",
+    "shares_email": "shares an e-mail address with",
+    "shares_address": "shares an address with",
+}
+DIRECTED_TIES = frozenset({"officer_or_owner", "forwards_to", "pays"})
 ELSEWHERE_NODE = "not-shown"
 
 
 def receives(recipient: Partner, case: dict) -> bool:
-    """Routing: a bank gets cases touching its accounts; law enforcement those in its
-    jurisdiction (every case when it has none)."""
+    """Routing: a bank gets cases in which it holds an account of someone who is not a
+    potential victim (a bank that holds only victims' accounts is told nothing: a
+    package could get those accounts closed); law enforcement those in its
+    jurisdiction (every case when it has none). `package_files` then sends a package
+    only when the view names a subject."""
     if recipient.kind == _FI:
-        return any(ref_partner(ref) == recipient.id for ref in case["refs"])
+        victims = victim_refs(case)
+        return any(
+            ref_partner(ref) == recipient.id and not is_victim_record(ref, victims, case)
+            for ref in case["refs"]
+            if ref_kind(ref) == "account"
+        )
     if not recipient.jurisdiction:
         return True
     return bool(set(recipient.jurisdiction) & set(case_regions(case)))
@@ -64,6 +83,14 @@ def victim_refs(case: dict) -> set[str]:
     return by_role | ads
 
 
+def is_victim_record(ref: str, victims: set[str], case: dict) -> bool:
+    """Is this a potential victim's record? One of `victim_refs(case)`, or a
+    transaction on such an account. The one answer every view and count uses."""
+    if ref in victims:
+        return True
+    return ref_kind(ref) == "txn" and _txn_account(ref, case) in victims
+
+
 def visible(recipient: Partner, ref: str, victims: set[str]) -> bool:
     """May this recipient see this ref? Transactions follow their account's partner."""
     if ref in victims:
@@ -77,12 +104,9 @@ def visible(recipient: Partner, ref: str, victims: set[str]) -> bool:
 def view_for(recipient: Partner, case: dict) -> dict:
     """The package body for `recipient`: subjects, evidence, counts, markings."""
     victims = victim_refs(case)
-    victim_accounts = {ref for ref in victims if ref_kind(ref) == "account"}
 
     def can_see(ref: str) -> bool:
-        if ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts:
-            return False
-        return visible(recipient, ref, victims)
+        return not is_victim_record(ref, victims, case) and visible(recipient, ref, victims)
 
     records = {r["ref"]: r for r in case.get("records", [])}
     redact = _redactor(case, records)
@@ -123,7 +147,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
                 "severity": hit.get("severity", ""),
                 "explanation": hit.get("explanation", ""),
                 "refs": sorted(refs),
-                "withheld": _withheld(hidden, victims, victim_accounts, case),
+                "withheld": _withheld(hidden, victims, case),
             }
         )
     other_accounts = sorted(
@@ -172,8 +196,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
             f"accounts held at {', '.join(partners_elsewhere) or 'no partner'}; "
             f"{hidden_parties} party(ies) known only from them"
         )
-    body["network"] = _network(case, subjects, records, can_see, victims, victim_accounts,
-                               victim_count, elsewhere)
+    body["network"] = _network(case, subjects, records, victim_count, elsewhere)
     return body
 
 
@@ -259,14 +282,13 @@ def _network(
     case: dict,
     subjects: list[dict],
     records: dict[str, dict],
-    can_see: Callable[[str], bool],
-    victims: set[str],
-    victim_accounts: set[str],
     victim_count: int,
     elsewhere: str,
 ) -> dict:
-    """Nodes and links of the picture: subjects shown by id; everything else counted."""
-    owner_of = {ref: s["entity_id"] for s in subjects for ref in s["refs"]}
+    """Nodes and links of the picture: subjects shown by id, joined by the real ties
+    between them (owns or runs, pays, forwards to, shares a phone, e-mail or address);
+    a tie to a potential victim or to a party this recipient is not shown ends at a
+    counted node. A tie's words never carry the value it rests on."""
     nodes = [
         {"id": s["entity_id"], "kind": s.get("entity_type", "unknown"),
          "label": (s["names"] or [s["entity_id"]])[0]}
@@ -275,32 +297,32 @@ def _network(
     links: dict[tuple[str, str, str], set[str]] = {}
 
     def link(a: str, b: str, kind: str, label: str) -> None:
-        # Ownership has a direction (person → business); shared red flags do not.
+        # Ownership and money have a direction (owner → business, payer → payee);
+        # a shared contact point does not.
         if a != b:
-            key = (a, b, kind) if kind == "officer_or_owner" else (*sorted((a, b)), kind)
+            key = (a, b, kind) if kind in DIRECTED_TIES else (*sorted((a, b)), kind)
             links.setdefault(key, set()).add(label)
 
+    shown = {s["entity_id"] for s in subjects}
+    victim_parties = {s["entity_id"] for s in case.get("subjects", [])
+                      if s.get("role") == POTENTIAL_VICTIM}
     hidden_used = False
-    for hit in case.get("rule_hits", []):
-        label = hit.get("indicator") or hit["rule_id"]
-        shown = sorted({owner_of[ref] for ref in hit["refs"] if ref in owner_of and can_see(ref)})
-        hidden = [ref for ref in hit["refs"] if not can_see(ref)]
-        to_victims = any(
-            ref in victims or (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
-            for ref in hidden
-        )
-        to_elsewhere = any(
-            ref not in victims and not (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
-            for ref in hidden
-        )
-        for i, a in enumerate(shown):
-            for b in shown[i + 1:]:
-                link(a, b, "shared_red_flag", label)
-            if to_victims and victim_count:
-                link(a, VICTIMS_NODE, "shared_red_flag", label)
-            if to_elsewhere:
-                link(a, ELSEWHERE_NODE, "shared_red_flag", label)
-                hidden_used = True
+
+    def end(entity: str) -> str | None:
+        """The node a tie's end is drawn at: the subject, or a counted node."""
+        nonlocal hidden_used
+        if entity in shown:
+            return entity
+        if entity in victim_parties:
+            return VICTIMS_NODE if victim_count else None
+        hidden_used = True
+        return ELSEWHERE_NODE
+
+    for tie in case.get("ties", []):
+        a, b = end(tie["source"]), end(tie["target"])
+        if a is None or b is None or (a not in shown and b not in shown):
+            continue
+        link(a, b, tie["kind"], TIE_WORDS.get(tie["kind"], tie["kind"].replace("_", " ")))
     persons = {}
     for s in subjects:
         if s.get("entity_type") == "person":
@@ -357,12 +379,8 @@ def _txn_account(ref: str, case: dict) -> str | None:
     return (case.get("txn_accounts") or {}).get(ref)
 
 
-def _withheld(hidden: list[str], victims: set[str], victim_accounts: set[str], case: dict) -> dict:
-    victim_count = sum(
-        1
-        for ref in hidden
-        if ref in victims or (ref_kind(ref) == "txn" and _txn_account(ref, case) in victim_accounts)
-    )
+def _withheld(hidden: list[str], victims: set[str], case: dict) -> dict:
+    victim_count = sum(1 for ref in hidden if is_victim_record(ref, victims, case))
     return {
         "potential_victim_records": victim_count,
         "records_at_other_institutions": len(hidden) - victim_count,

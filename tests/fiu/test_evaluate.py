@@ -65,3 +65,32 @@ def test_report_prints_precision_per_typology():
     }
     line = next(x for x in report_text(report).splitlines() if "funnel_account" in x)
     assert "recall 1.000 (1/1)" in line and "precision 0.500 (1/2)" in line
+
+
+def test_core_named_counts_true_subject_parties_named_in_any_package():
+    from fiu.evaluate import core_named
+
+    networks = [
+        {"network_id": "n1", "typology": "labor_trafficking",
+         "roles": {"account:a:1": "subject", "osint:REG": "subject", "account:a:2": "potential_victim"}},
+        {"network_id": "n2", "typology": "labor_trafficking",
+         "roles": {"account:b:1": "subject", "account:b:2": "subject"}},
+    ]
+    # The officer's account and registry record are one true party.
+    entity_of = {"account:a:1": "P1", "osint:REG": "P1", "account:a:2": "W1",
+                 "account:b:1": "P2", "account:b:2": "P3"}
+    named = core_named(networks, entity_of, {"osint:REG", "account:b:1"})
+    assert named["labor_trafficking"] == {"named": 2, "core": 3, "share": 0.6667, "lowest": 0.5}
+
+
+def test_package_subjects_counts_packages_naming_nobody(tmp_path):
+    import json
+
+    from fiu.evaluate import package_subjects
+
+    for case, recipient, subjects in (("c1", "bank-a", [{"refs": ["osint:X"]}]), ("c1", "le", []),
+                                      ("c2", "bank-a", [])):
+        folder = tmp_path / "packages" / case / recipient
+        folder.mkdir(parents=True)
+        (folder / "package.json").write_text(json.dumps({"subjects": subjects}))
+    assert package_subjects(tmp_path) == (2, {"osint:X"})

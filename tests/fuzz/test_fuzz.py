@@ -2,7 +2,6 @@
 `python benchmarks/fuzz.py --examples 20000`. The properties are in `targets.py`."""
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.fuzz.targets import (

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from fiu.detect.cases import detect_cases
-from fiu.detect.networks import POTENTIAL_VICTIM, SUBJECT
+from fiu.detect.roles import POTENTIAL_VICTIM, SUBJECT
 from fiu.detect.sample import sample_world
 
 
@@ -53,13 +53,13 @@ def test_every_case_ref_belongs_to_exactly_one_subject(detected):
 
 def test_case_shape_follows_architecture(detected):
     case = detected[0][0]
-    assert set(case) == {"case_id", "score", "typologies", "refs", "rule_hits", "model",
+    assert set(case) == {"case_id", "score", "typologies", "refs", "rule_hits", "model", "ties",
                          "subjects", "regions", "timeline"}
     assert case["case_id"].startswith("case-") and len(case["case_id"]) == 17
     hit = case["rule_hits"][0]
     assert set(hit) == {"rule_id", "title", "typology", "indicator", "source", "severity",
                         "level", "refs", "explanation"}
-    assert set(case["subjects"][0]) == {"entity_id", "role", "entity_type", "names", "refs",
+    assert set(case["subjects"][0]) == {"entity_id", "role", "role_reasons", "entity_type", "names", "refs",
                                         "phones", "emails", "addresses", "regions", "partners"}
     assert set(case["timeline"][0]) == {"date", "in", "out", "count"}
     json.dumps(case, sort_keys=True)

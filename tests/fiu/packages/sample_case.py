@@ -24,6 +24,13 @@ def leaky_case() -> dict:
         "case_id": "case-0123456789ab",
         "score": 0.9,
         "typologies": ["illicit_massage_business"],
+        "ties": [
+            {"source": "ent-5a0000000001", "target": "ent-0000000000f9", "kind": "pays", "count": 8},
+            {"source": "ent-71c700000003", "target": "ent-0000000000f9", "kind": "forwards_to",
+             "count": 12},
+            {"source": "ent-0000000000f9", "target": "ent-71c700000003", "kind": "shares_phone",
+             "count": 1},
+        ],
         "refs": ["account:bank-a:SPA1", "account:bank-b:OWNER9", "account:bank-b:VICTIM3",
                  "osint:AD7", "osint:AD8", "osint:REG1", "osint:REV2"],
         "subjects": [

@@ -137,3 +137,19 @@ def test_an_ad_resolved_into_its_controllers_entity_still_never_shows(recipient)
                             "name": "Lexi", "region": "TX", "text": "Sweet and young Lexi"})
     text = "".join(package_files(case, recipient, STAMP).values())
     assert "AD9" not in text and "Lexi" not in text
+
+
+def test_network_draws_real_ties_and_ends_hidden_ones_at_counted_nodes():
+    links = view_for(BANK_B, leaky_case())["network"]["links"]
+    assert {"source": "potential-victims", "target": "ent-0000000000f9", "kind": "forwards_to",
+            "label": "forwards most of what it receives to"} in links
+    assert {"source": "ent-0000000000f9", "target": "potential-victims", "kind": "shares_phone",
+            "label": "shares a phone with"} in links
+    # The spa is shown to every recipient through its registry record.
+    assert {"source": "ent-5a0000000001", "target": "ent-0000000000f9", "kind": "pays",
+            "label": "pays"} in links
+    assert all(link["kind"] != "shared_red_flag" for link in links)
+    # Bank A is shown the spa only: its payments go to a party it may not see.
+    bank_a = view_for(BANK_A, leaky_case())["network"]["links"]
+    assert bank_a == [{"source": "ent-5a0000000001", "target": "not-shown", "kind": "pays",
+                       "label": "pays"}]

@@ -1,0 +1,112 @@
+"""Who is tied to whom in the party records: the helpers linking and features share.
+
+Identifiers (phone, e-mail, address key) as one long frame, what counts as a massage or
+labour business, and owner ↔ business ties from registry and licence `related_names`
+(never through a name two people bear). `networks.py` links entities with them;
+`features.py` measures with them.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+MASSAGE_WORDS = re.compile(r"massage|spa\b|bodywork|reflexolog|foot\s*rub|acupress", re.I)
+LABOR_BUSINESS_WORDS = re.compile(
+    r"staffing|labou?r|contract|recruit|farm|agricultur|harvest|construction|cleaning|"
+    r"landscap|temp\b|workforce|manpower|packing|processing",
+    re.I,
+)
+
+
+def identifiers(records: pd.DataFrame) -> pd.DataFrame:
+    """Long frame ref, entity_id, ident (`phone:`/`email:`/`addr:` + value)."""
+    parts = []
+    for col, prefix in (("phone_norm", "phone:"), ("email_norm", "email:"), ("address_key", "addr:")):
+        sub = records.loc[records[col].notna() & (records[col] != ""), ["ref", "entity_id", col]]
+        parts.append(
+            pd.DataFrame({"ref": sub["ref"], "entity_id": sub["entity_id"], "ident": prefix + sub[col]})
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["ref", "entity_id", "ident"]
+    )
+
+
+def is_massage(records: pd.DataFrame) -> pd.Series:
+    """Per record: a business whose category or name says massage or spa."""
+    text = records["business_category"].fillna("") + " " + records["name_norm"].fillna("")
+    return text.str.contains(MASSAGE_WORDS, regex=True) & records["is_business"]
+
+
+def is_labor_business(records: pd.DataFrame) -> pd.Series:
+    """Per record: a business whose category or name says staffing, farm, construction…"""
+    text = records["business_category"].fillna("") + " " + records["name_norm"].fillna("")
+    return text.str.contains(LABOR_BUSINESS_WORDS, regex=True) & records["is_business"]
+
+
+def people(recs: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (entity_id, name_norm) of the records of people."""
+    named = recs.loc[~recs["is_business"] & recs["name_norm"].notna(), ["entity_id", "name_norm"]]
+    return named.drop_duplicates()
+
+
+def namesake_names(recs: pd.DataFrame) -> frozenset[str]:
+    """Folded person names borne by two or more person entities.
+
+    Such a name in a registry's `related_names` could be any of them, so it identifies
+    no one: it neither ties a person to a business nor two businesses to each other.
+    """
+    per_name = people(recs).groupby("name_norm")["entity_id"].nunique()
+    return frozenset(per_name[per_name > 1].index)
+
+
+def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
+    """Person entity ↔ business entity, from registry and licence related_names."""
+    biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
+    rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
+    rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
+    persons = people(recs)
+    # A name borne by two or more people resolves to nobody: too ambiguous to link.
+    persons = persons[~persons["name_norm"].isin(namesake_names(recs))]
+    m = rows.merge(persons, on="name_norm").rename(columns={"entity_id": "person"})
+    return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
+
+
+SHARED_KINDS = (("phone_norm", "shares_phone"), ("email_norm", "shares_email"),
+                ("address_key", "shares_address"))
+
+
+def case_ties(members: pd.DataFrame, flows: pd.DataFrame, forward_to: dict[str, str]) -> list[dict]:
+    """The real ties between the resolved parties of one case, for its picture.
+
+    `pays` / `forwards_to` (money between the case's accounts, from payer to payee;
+    `forwards_to` when the payee is the one the payer forwards most of its inflow to),
+    and `shares_phone` / `shares_email` / `shares_address` (one contact point on the
+    records of both). `forward_to` maps a party (`entity_id`) to its main payee party.
+    Each tie: source, target (resolved entity ids), kind, count (transfers or shared
+    values).
+    """
+    resolved = dict(zip(members["ref"], members["resolved_entity_id"]))
+    unit = dict(zip(members["ref"], members["entity_id"]))
+    ties: dict[tuple[str, str, str], int] = {}
+    if len(flows):
+        inside = flows[flows["src"].isin(resolved.keys()) & flows["dst"].isin(resolved.keys())]
+        for src, dst, count in zip(inside["src"], inside["dst"], inside["count"]):
+            a, b = resolved[src], resolved[dst]
+            if a == b:
+                continue
+            kind = "forwards_to" if forward_to.get(unit[src]) == unit[dst] else "pays"
+            ties[(a, b, kind)] = ties.get((a, b, kind), 0) + int(count)
+    for column, kind in SHARED_KINDS:
+        sub = members.loc[members[column].notna(), [column, "resolved_entity_id"]].drop_duplicates()
+        for _, group in sub.groupby(column, sort=True):
+            parties = sorted(set(group["resolved_entity_id"]))
+            for i, a in enumerate(parties):
+                for b in parties[i + 1:]:
+                    ties[(a, b, kind)] = ties.get((a, b, kind), 0) + 1
+    # A pair both paying and forwarding is drawn as forwarding.
+    return [
+        {"source": a, "target": b, "kind": kind, "count": n}
+        for (a, b, kind), n in sorted(ties.items())
+        if not (kind == "pays" and (a, b, "forwards_to") in ties)
+    ]

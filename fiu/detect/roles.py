@@ -1,0 +1,182 @@
+"""Who profits and who is exploited: the role rules, decided per resolved party.
+
+Money is first gathered per party (every account of a resolved entity, at every
+institution), and so are its counterparties: a victim who forwards half of her takings
+to a controller's account at one bank and half to his account at another forwards all
+of it to one party. Then, for each party of a case:
+
+1. A business is a `subject`: packages are about the businesses that profit.
+2. A person is a `subject` when the evidence shows they own, run or profit from the
+   operation:
+   - named as owner, officer or agent in a business registry or licence record of a
+     business (IMB-4, LAB-3, LAB-4);
+   - the main payee of at least `collects_from` other parties, each paying it at
+     least `collect_share` of what they receive (ESC-6, LAB-1, FUN-2: the one the
+     sweeps and drains go to, whatever share the operation takes);
+   - pays for the operation — advertising (≥ `ad_payments` ad payments in 90 days,
+     ESC-1) or lodging in ≥ `hotel_regions` states within 30 days (ESC-2) — while
+     keeping its own money (not forwarding `forward_share` of it to someone else);
+   - on a sanctions list, or in a court record or news item about trafficking (GEN-5).
+3. Otherwise a person is a `potential_victim` when the evidence shows them exploited:
+   the person advertised in an online ad (ESC-4, IMB-5); forwards at least
+   `forward_share` of what they receive to one other party (ESC-6, LAB-1); pays fees
+   or rent back to whoever pays them (LAB-5); one of ≥ `cohort_accounts` accounts
+   opened together at one address or phone (LAB-2); an account fed by cash in
+   ≥ `funnel_regions` states within 30 days (FUN-1), as funnel accounts are often
+   opened in victims' names, however fast or fully they are drained.
+4. When in doubt, protect: in sex- and labor-trafficking cases (illicit massage,
+   escort / online commercial sex, labor trafficking) every other person is a
+   `potential_victim` too. A wrong victim costs a lead; a wrong subject can cost a
+   person their bank account. In other cases (funnel accounts) a person with no sign
+   of exploitation is a `subject`.
+
+Every decision carries its reasons in words, for the analysts to check.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .links import owner_edges
+from .settings import RoleSettings
+
+SUBJECT = "subject"
+POTENTIAL_VICTIM = "potential_victim"
+PROTECTIVE_TYPOLOGIES = frozenset(
+    {"illicit_massage_business", "escort_online_commercial_sex", "labor_trafficking"}
+)
+EVIDENCE_COLUMNS = (
+    "business", "owner_of", "collects_from", "forward_share", "forward_to",
+    "pays_operation", "trafficking_record", "advertised", "fee_payer", "cohort", "funnel",
+)
+
+
+def party_forwarding(records: pd.DataFrame, payouts: pd.DataFrame,
+                     inflow: pd.Series) -> pd.DataFrame:
+    """Per paying party: the party it pays most, and that as a share of all it receives.
+
+    `payouts`: account, cp (counterparty key), amount of the account's own outgoing
+    transfers; `inflow`: money received per account. A counterparty that is a known
+    account is replaced by its party, so two accounts of one controller are one payee;
+    payments between a party's own accounts are left out. Columns: party, payee, share.
+    """
+    ent = dict(zip(records["ref"], records["entity_id"]))
+    if payouts.empty:
+        return pd.DataFrame({"party": [], "payee": [], "share": []})
+    p = payouts.assign(
+        party=payouts["account"].map(ent),
+        payee=[ent.get(cp, "cp:" + str(cp)) for cp in payouts["cp"]],
+    ).dropna(subset=["party"])
+    p = p[p["party"] != p["payee"]]
+    received = inflow.groupby(inflow.index.map(lambda r: ent.get(r))).sum()
+    per = p.groupby(["party", "payee"], sort=True)["amount"].sum().reset_index()
+    per = per.sort_values(["party", "amount", "payee"], ascending=[True, False, True])
+    top = per.drop_duplicates("party")
+    got = top["party"].map(received).fillna(0.0).to_numpy(dtype=float)
+    # Paying out without receiving anything is not forwarding.
+    share = np.divide(top["amount"].to_numpy(dtype=float), got, out=np.zeros(len(got)), where=got > 0)
+    return pd.DataFrame({"party": top["party"].to_numpy(), "payee": top["payee"].to_numpy(),
+                         "share": np.clip(share, 0.0, 1.0)})
+
+
+def role_evidence(
+    records: pd.DataFrame,
+    account_features: pd.DataFrame,
+    entity_features: pd.DataFrame,
+    payouts: pd.DataFrame,
+    inflow: pd.Series,
+    settings: RoleSettings = RoleSettings(),
+) -> pd.DataFrame:
+    """One row per party (`entity_id`) with the facts the role rules read."""
+    s = settings
+    parties = pd.Index(sorted(records["entity_id"].unique()), name="entity_id")
+    out = pd.DataFrame(index=parties)
+    out["business"] = records.groupby("entity_id")["is_business"].max().reindex(parties).fillna(
+        False).astype(bool)
+    owned = owner_edges(records).groupby("person")["business"].nunique()
+    out["owner_of"] = owned.reindex(parties).fillna(0).astype(int)
+    fwd = party_forwarding(records, payouts, inflow).set_index("party")
+    out["forward_share"] = fwd["share"].reindex(parties).fillna(0.0)
+    out["forward_to"] = fwd["payee"].reindex(parties)
+    forwarding = fwd[fwd["share"] >= s.collect_share]
+    out["collects_from"] = forwarding.groupby("payee").size().reindex(parties).fillna(0).astype(int)
+    acc = records[records["kind"] == "account"][["ref", "entity_id"]]
+
+    def per_party(name: str) -> pd.Series:
+        if name not in account_features:
+            return pd.Series(0.0, index=parties)
+        values = acc["ref"].map(account_features[name]).fillna(0.0)
+        return values.groupby(acc["entity_id"].to_numpy()).max().reindex(parties).fillna(0.0)
+
+    keeps_money = out["forward_share"] < s.forward_share
+    out["pays_operation"] = keeps_money & (
+        (per_party("ad_payment_count_90d") >= s.ad_payments)
+        | (per_party("hotel_regions_30d") >= s.hotel_regions)
+    )
+    record = entity_features["trafficking_record"] if "trafficking_record" in entity_features else None
+    out["trafficking_record"] = (
+        record.reindex(parties).fillna(0) >= 1 if record is not None else False
+    )
+    out["advertised"] = (records["source"] == "online_ad").groupby(records["entity_id"]).max(
+    ).reindex(parties).fillna(False).astype(bool)
+    out["fee_payer"] = per_party("fee_to_payer_count") >= s.fee_payments
+    out["cohort"] = per_party("cohort_accounts_14d") >= s.cohort_accounts
+    out["funnel"] = per_party("cash_in_regions_30d") >= s.funnel_regions
+    return out[list(EVIDENCE_COLUMNS)]
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)} %"
+
+
+def decide_role(evidence: pd.Series, protective: bool,
+                settings: RoleSettings = RoleSettings()) -> tuple[str, list[str]]:
+    """(role, reasons in words) of one party, by the rules of the module docstring."""
+    e = evidence
+    if bool(e["business"]):
+        return SUBJECT, ["a business"]
+    profit = []
+    if e["owner_of"] >= 1:
+        profit.append(f"named as owner or officer of {int(e['owner_of'])} business(es) "
+                      "in registry or licence records")
+    if e["collects_from"] >= settings.collects_from:
+        profit.append(f"main payee of {int(e['collects_from'])} parties, each paying it at least "
+                      f"{_percent(settings.collect_share)} of what they receive")
+    if bool(e["pays_operation"]):
+        profit.append("pays for advertising or lodging in several states and keeps its own money")
+    if bool(e["trafficking_record"]):
+        profit.append("on a sanctions list or in a court record or news item about trafficking")
+    if profit:
+        return SUBJECT, profit
+    exploited = []
+    if bool(e["advertised"]):
+        exploited.append("the person advertised in an online ad")
+    if e["forward_share"] >= settings.forward_share:
+        exploited.append(f"forwards {_percent(float(e['forward_share']))} of what it receives "
+                         "to one party")
+    if bool(e["fee_payer"]):
+        exploited.append("pays fees or rent back to whoever pays it")
+    if bool(e["cohort"]):
+        exploited.append("one of many accounts opened together at one address or phone")
+    if bool(e["funnel"]):
+        exploited.append("account fed by cash deposits in several states")
+    if exploited:
+        return POTENTIAL_VICTIM, exploited
+    if protective:
+        return POTENTIAL_VICTIM, ["no evidence of owning, running or profiting from the "
+                                  "operation: protected, as in every sex- or labor-trafficking case"]
+    return SUBJECT, ["in the network, with no sign of being exploited"]
+
+
+def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
+               settings: RoleSettings = RoleSettings()) -> dict[str, tuple[str, list[str]]]:
+    """{party: (role, reasons)} for the parties of one case of these typologies."""
+    protective = bool(PROTECTIVE_TYPOLOGIES & set(typologies))
+    out = {}
+    for party in parties:
+        if party in evidence.index:
+            out[party] = decide_role(evidence.loc[party], protective, settings)
+        else:  # a party with no record (known only as a counterparty)
+            out[party] = (POTENTIAL_VICTIM, ["no record to judge by"]) if protective else (
+                SUBJECT, ["in the network, with no sign of being exploited"])
+    return out

@@ -1,0 +1,120 @@
+"""Roles are decided per resolved party, across accounts and institutions."""
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from fiu.detect.cases import candidate_networks, summarise_transactions
+from fiu.detect.roles import POTENTIAL_VICTIM, SUBJECT, case_roles
+from fiu.detect.settings import DetectSettings
+
+from .conftest import t, typed
+
+SEX = ["escort_online_commercial_sex"]
+LABOR = ["labor_trafficking"]
+FUNNEL = ["funnel_account"]
+
+
+def account(partner, acct, name, **kw):
+    return {"ref": f"account:{partner}:{acct}", "partner_id": partner, "account_id": acct,
+            "holder_name": name,
+            "holder_type": kw.pop("holder_type", "individual"), "country": "US", **kw}
+
+
+def takings_forwarded(victim, payees, partner="bank-a", days=8, share=0.95):
+    """Night p2p takings on `victim`, each day's forwarded within hours to `payees`
+    (partner:account), split evenly; `share` of it in all."""
+    rows = []
+    for d in range(days):
+        for k in range(4):
+            rows.append(t(victim, 24 * d + k, 250.0, "in", "p2p", partner_id=partner,
+                          counterparty_name=f"payer {d}-{k}"))
+        for i, payee in enumerate(payees):
+            rows.append(t(victim, 24 * d + 6 + i, round(1000 * share / len(payees), 2), "out", "p2p",
+                          partner_id=partner, counterparty_account=payee))
+    return rows
+
+
+def roles_of(accounts, transactions, entity_of, typologies):
+    acc = typed("accounts", accounts)
+    refs = [f"account:{a['partner_id']}:{a['account_id']}" for a in accounts]
+    entities = pa.table({"ref": refs, "entity_id": [entity_of[r] for r in refs]})
+    summary = summarise_transactions(typed("transactions", transactions))
+    c = candidate_networks(summary, acc, None, entities, [], DetectSettings())
+    ent = dict(zip(c.records["ref"], c.records["entity_id"]))
+    roles = case_roles(c.roles, sorted(set(ent.values())), typologies)
+    return {r: roles[ent[r]] for r in refs}
+
+
+@pytest.fixture
+def split_controller():
+    """Two women forward their takings half to each of a controller's two accounts,
+    at two other banks; the controller is one resolved party."""
+    accounts = [
+        account("bank-a", "V1", "Maria Lopez"),
+        account("bank-a", "V2", "Ana Cruz"),
+        account("bank-b", "C1", "Victor Hale"),
+        account("bank-c", "C2", "Victor Hale"),
+    ]
+    txns = (takings_forwarded("V1", ["bank-b:C1", "bank-c:C2"])
+            + takings_forwarded("V2", ["bank-b:C1", "bank-c:C2"]))
+    entity_of = {"account:bank-a:V1": "ent-v1", "account:bank-a:V2": "ent-v2",
+                 "account:bank-b:C1": "ent-c", "account:bank-c:C2": "ent-c"}
+    return accounts, txns, entity_of
+
+
+@pytest.mark.parametrize("typologies", [SEX, FUNNEL])
+def test_victim_forwarding_to_a_controller_at_two_banks_is_a_potential_victim(split_controller,
+                                                                              typologies):
+    roles = roles_of(*split_controller, typologies)
+    role, reasons = roles["account:bank-a:V1"]
+    assert role == POTENTIAL_VICTIM
+    # One party receives all of it, though no single account receives more than half.
+    assert any("forwards 95 % of what it receives to one party" in r for r in reasons)
+    assert roles["account:bank-b:C1"][0] == roles["account:bank-c:C2"][0] == SUBJECT
+    assert "main payee of 2 parties" in roles["account:bank-b:C1"][1][0]
+
+
+def test_controller_with_one_account_is_a_subject():
+    accounts = [account("bank-a", "V1", "Maria Lopez"), account("bank-b", "V2", "Ana Cruz"),
+                account("bank-c", "C1", "Victor Hale")]
+    txns = takings_forwarded("V1", ["bank-c:C1"]) + takings_forwarded("V2", ["bank-c:C1"], "bank-b")
+    entity_of = {"account:bank-a:V1": "ent-v1", "account:bank-b:V2": "ent-v2",
+                 "account:bank-c:C1": "ent-c"}
+    roles = roles_of(accounts, txns, entity_of, SEX)
+    assert roles["account:bank-c:C1"][0] == SUBJECT
+    assert roles["account:bank-a:V1"][0] == roles["account:bank-b:V2"][0] == POTENTIAL_VICTIM
+
+
+def test_manager_who_receives_workers_pay_and_pays_the_rent_is_a_subject():
+    workers = ["W1", "W2", "W3"]
+    accounts = [account("bank-a", w, f"Worker {w}") for w in workers] + [
+        account("bank-b", "M1", "Rosa Manager"),
+        account("bank-b", "B1", "Acme Staffing LLC", holder_type="business",
+                business_category="staffing agency"),
+    ]
+    txns = []
+    for w in workers:
+        for week in range(4):
+            h = 24 * 14 * week
+            txns.append(t(w, h, 1100.0, "in", "ach", counterparty_account="bank-b:B1",
+                          counterparty_name="ACME STAFFING PAYROLL"))
+            txns.append(t(w, h + 20, 850.0, "out", "p2p", counterparty_account="bank-b:M1"))
+    for week in range(4):
+        txns.append(t("M1", 24 * 14 * week + 30, 1800.0, "out", "ach", partner_id="bank-b",
+                      counterparty_name="Sunrise Apartments", memo="rent"))
+    entity_of = {f"account:bank-a:{w}": f"ent-{w}" for w in workers} | {
+        "account:bank-b:M1": "ent-m", "account:bank-b:B1": "ent-b"}
+    roles = roles_of(accounts, txns, entity_of, LABOR)
+    assert roles["account:bank-b:M1"][0] == SUBJECT
+    assert roles["account:bank-b:B1"] == (SUBJECT, ["a business"])
+    for w in workers:
+        assert roles[f"account:bank-a:{w}"][0] == POTENTIAL_VICTIM
+
+
+def test_a_person_without_evidence_is_protected_only_in_sex_and_labor_cases():
+    accounts = [account("bank-a", "P1", "Sam Quiet")]
+    entity_of = {"account:bank-a:P1": "ent-p"}
+    txns = [t("P1", 1, 40.0, "out", "card")]
+    assert roles_of(accounts, txns, entity_of, SEX)["account:bank-a:P1"][0] == POTENTIAL_VICTIM
+    assert roles_of(accounts, txns, entity_of, FUNNEL)["account:bank-a:P1"][0] == SUBJECT
