@@ -249,7 +249,6 @@ def load_rules(root: str | Path | None = None) -> list[Rule]:
 
     Raises `RuleError` listing every problem as `rules/<folder>/<file>:<line> <field>: message`.
     """
-    import jsonschema
 
     folders, only = rule_folders() if root is None else ([], False)
     if folders:

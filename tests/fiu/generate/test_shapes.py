@@ -47,7 +47,9 @@ def test_the_same_world_apart_from_file_names(worlds):
     for new, old in renamed.items():
         text = text.replace(new, old)
     shaped = json.loads(text)
-    key = lambda r: json.dumps(r, sort_keys=True)
+    def key(r):
+        return json.dumps(r, sort_keys=True)
+
     shaped["invalid_rows"].sort(key=key)
     truth["contract"]["invalid_rows"].sort(key=key)
     assert shaped == truth["contract"]
