@@ -73,7 +73,8 @@ class TrainingSession:
     `conditional` comparisons are not independent of `agree_on` among non-matches (a
     household shares its landline and its address): their u, for pairs that agree on
     `agree_on`, is learnt from this session's non-matches instead of random pairs, so
-    one shared home is not counted twice."""
+    one shared home is not counted twice. They stay out of the session's likelihood, and
+    their m comes from the other sessions."""
 
     agree_on: tuple[str, ...]
     fixed: tuple[str, ...]
@@ -211,7 +212,7 @@ DEFAULT_SETTINGS = MatchSettings(
         # Namesakes share more than strangers: e-mails made of their names, a home
         # (father and son). Their u given the name is learnt here.
         TrainingSession(
-            agree_on=("name",), fixed=("name",), conditional=("email", "address")
+            agree_on=("name",), fixed=("name",), conditional=("email",)
         ),
         TrainingSession(agree_on=("date_of_birth",), fixed=("date_of_birth",)),
         # Households and controllers share phones and e-mails with other people, and

@@ -268,7 +268,11 @@ class MatchWeights:
             for name in session.agree_on:
                 c = names.index(name)
                 chosen |= patterns[:, c] == n_levels[c] - 1
-            free = np.array([n not in session.fixed for n in names])
+            # A conditional comparison stays out of the likelihood too: judged by its
+            # random-pair u it would call the very non-matches it is learnt from matches.
+            free = np.array(
+                [n not in session.fixed and n not in session.conditional for n in names]
+            )
             if not chosen.any():
                 continue
             m, matched, lam, iterations, posterior = em_session(
