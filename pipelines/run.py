@@ -23,6 +23,7 @@ from fiu.detect.model import CaseModel
 from fiu.errors import FiuError, InputError, UsageError
 from fiu.ids import run_key
 from fiu.io.inputs import InputFile, list_inputs
+from fiu.io.lock import LOCK_FILE, out_dir_lock
 from fiu.io.readers import check_header
 from fiu.io.writers import write_json
 from fiu.manifest import build_manifest, kind_counts, summary_table, versions
@@ -162,7 +163,7 @@ def prepare_out_dir(out_dir: Path) -> None:
             f"--out {out_dir} holds released packages ({AUDIT_LOG}); run into a new folder"
         )
     if out_dir.exists():
-        foreign = [p.name for p in out_dir.iterdir() if p.name not in OUTPUTS]
+        foreign = [p.name for p in out_dir.iterdir() if p.name not in (*OUTPUTS, LOCK_FILE)]
         if foreign:
             raise UsageError(
                 f"--out {out_dir} holds files that are not fiu outputs ({', '.join(sorted(foreign)[:3])}); "
@@ -201,7 +202,12 @@ def stage_timings(result) -> dict[str, float]:
 
 
 def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
-    """Run the pipeline; returns the manifest it wrote."""
+    """Run the pipeline, alone in its out folder; returns the manifest it wrote."""
+    with out_dir_lock(Path(cfg.out_dir).resolve()):
+        return _run(cfg, beam_args)
+
+
+def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
     started = _now()
     clock = time.perf_counter()
     # Absolute folders: workers may run elsewhere, and the report writer needs them.

@@ -167,3 +167,21 @@ def test_beam_options_still_pass_through(tmp_path, capsys):
 def test_demo_refuses_an_unknown_option_too(tmp_path, capsys):
     assert main(["demo", "--dir", str(tmp_path), "--sed", "3"]) == 2
     assert "unknown option --sed (did you mean --seed?)" in capsys.readouterr().err
+
+
+def test_a_second_run_on_the_same_out_folder_is_refused_at_its_start(tmp_path, capsys):
+    from fiu.generate import generate_world
+    from fiu.io.lock import LOCK_FILE, out_dir_lock
+
+    generate_world(tmp_path / "world", seed=3, scale=0.05, truth_path=tmp_path / "truth.json")
+    out = tmp_path / "out"
+    (out / "cases.jsonl").parent.mkdir()
+    (out / "cases.jsonl").write_text("from an earlier run\n")
+    with out_dir_lock(out):  # the first run, still going
+        assert main(["run", str(tmp_path / "world"), "--out", str(out)]) == 2
+        message = capsys.readouterr().err
+        assert "in use by a run that has not finished" in message and "pid" in message
+        assert (out / "cases.jsonl").read_text() == "from an earlier run\n"  # untouched
+    assert not (out / LOCK_FILE).exists()
+    assert main(["run", str(tmp_path / "world"), "--out", str(out)]) == 0
+    assert not (out / LOCK_FILE).exists()
