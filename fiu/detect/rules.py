@@ -24,6 +24,7 @@ import yaml
 
 from ..errors import UsageError
 from .features import feature_names
+from ..io.yaml_lines import line_of
 
 LEVELS = ("account", "entity", "network")
 # A data engineer's own rule folders, beside the shipped pack or (RULES_ONLY_ENV=1)
@@ -216,27 +217,6 @@ def _walk(root: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
             yield rel, child
 
 
-def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int:
-    """1-based line of the YAML node at `path` (keys and list indices), best effort."""
-    if node is None:
-        return 1
-    line = node.start_mark.line + 1
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == step:
-                    line, node = k.start_mark.line + 1, v
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
 def rule_folders() -> tuple[list[str], bool]:
     """(the user's rule folders, whether they replace the shipped pack)."""
     folders = [p for p in os.environ.get(RULES_ENV, "").split(os.pathsep) if p]
@@ -344,41 +324,41 @@ def _load_one(rel: str, entry: Any, where: str, validator: Any, errors: list[str
         if err.validator == "required":
             missing = err.message.split("'")[1] if "'" in err.message else "?"
             fld = ".".join(map(str, [*path, missing]))
-            errors.append(f"{where}:{_line_of(node, path)} {fld}: missing required field")
+            errors.append(f"{where}:{line_of(node, path)} {fld}: missing required field")
         elif err.validator == "additionalProperties":
-            errors.append(f"{where}:{_line_of(node, path)} {'.'.join(map(str, path)) or 'file'}: "
+            errors.append(f"{where}:{line_of(node, path)} {'.'.join(map(str, path)) or 'file'}: "
                           f"{err.message}")
         else:
             fld = ".".join(map(str, path)) or "file"
-            errors.append(f"{where}:{_line_of(node, path)} {fld}: {err.message}")
+            errors.append(f"{where}:{line_of(node, path)} {fld}: {err.message}")
     if len(errors) > before:
         return None
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
     expected = f"{folder.replace('/', '.')}.{stem}"
     if data["id"] != expected:
-        errors.append(f"{where}:{_line_of(node, ['id'])} id: must be '{expected}' "
+        errors.append(f"{where}:{line_of(node, ['id'])} id: must be '{expected}' "
                       f"(<folder>.<file stem>); got '{data['id']}'")
     if folder != data["typology"]:
-        errors.append(f"{where}:{_line_of(node, ['typology'])} typology: "
+        errors.append(f"{where}:{line_of(node, ['typology'])} typology: "
                       f"'{data['typology']}' does not match its folder '{folder}'")
     level = data["level"]
     try:
         condition, used = compile_condition(data["when"], level=level)
     except ConditionError as exc:
-        errors.append(f"{where}:{_line_of(node, ['when'])} when: {exc}")
+        errors.append(f"{where}:{line_of(node, ['when'])} when: {exc}")
         return None
     level_names = set(feature_names(level))
     for _, fname, _, _ in string.Formatter().parse(data["explain"]):
         if fname is not None and fname not in level_names:
-            errors.append(f"{where}:{_line_of(node, ['explain'])} explain: unknown feature "
+            errors.append(f"{where}:{line_of(node, ['explain'])} explain: unknown feature "
                           f"'{fname}'{_hint(fname, level_names)}")
     for kind in ("hit", "miss"):
         for i, example in enumerate(data["examples"][kind]):
             for fname in example:
                 if fname not in level_names:
                     errors.append(
-                        f"{where}:{_line_of(node, ['examples', kind, i])} examples.{kind}[{i}]: "
+                        f"{where}:{line_of(node, ['examples', kind, i])} examples.{kind}[{i}]: "
                         f"unknown feature '{fname}'{_hint(str(fname), level_names)}"
                     )
     if len(errors) > before:

@@ -30,6 +30,7 @@ import yaml
 
 from fiu.contract import COLUMNS, DATE, DATETIME, DECIMAL, TRANSACTIONS, required_columns
 from fiu.errors import InputError, UsageError
+from .yaml_lines import line_of
 
 PRECISION = "timestamp_precision"
 DERIVED_DIRECTION = ("signed", "flag", "debit")  # amount layouts that also give direction
@@ -381,27 +382,6 @@ def _schema() -> dict:
     return json.loads(resources.files("fiu.io").joinpath("profile.schema.json").read_text())
 
 
-def _line_of(node: yaml.Node | None, path: list) -> int:
-    """1-based line of the YAML node at `path` (keys and indices), best effort."""
-    if node is None:
-        return 1
-    line = node.start_mark.line + 1
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == step:
-                    line, node = key.start_mark.line + 1, value
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
 def load_profile(path: str | Path) -> list[FileProfile]:
     """The file profiles of one profile file; `ProfileError` lists every problem as
     `file:line key: message`."""
@@ -426,17 +406,17 @@ def load_profile(path: str | Path) -> list[FileProfile]:
             for extra in sorted(set(error.instance) - set(known)):
                 close = get_close_matches(str(extra), known, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
-                errors.append(f"{path}:{_line_of(node, [*where, extra])} "
+                errors.append(f"{path}:{line_of(node, [*where, extra])} "
                               f"{_key_text([*where, extra])}: unknown key{hint}")
             continue
         key = _key_text(where) or "profile"
-        errors.append(f"{path}:{_line_of(node, where)} {key}: {_schema_message(error)}")
+        errors.append(f"{path}:{line_of(node, where)} {key}: {_schema_message(error)}")
     if errors:
         raise ProfileError(errors)
     profiles = []
     for index, entry in enumerate(data["files"]):
         profile, problems = _file_profile(path, index, data["partner_id"], entry)
-        errors += [f"{path}:{_line_of(node, ['files', index, *where])} "
+        errors += [f"{path}:{line_of(node, ['files', index, *where])} "
                    f"{_key_text(['files', index, *where])}: {message}"
                    for where, message in problems]
         profiles.append(profile)
