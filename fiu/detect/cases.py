@@ -356,6 +356,20 @@ def _typologies(scores: pd.Series, share: float) -> list[str]:
     return sorted(chosen, key=lambda t: (-typ[t], t))[:2]
 
 
+def shows_conduct(X: pd.DataFrame, rules: Sequence[Rule],
+                  settings: DetectSettings = DEFAULT_SETTINGS) -> pd.Series:
+    """Per candidate network (a row of `model_matrix`): does a typology rule hit on an
+    indicator of conduct? General red flags alone (structuring, shared identifiers) are
+    not evidence of trafficking, nor is structure alone (`structural_indicators`: one
+    owner of spas in several states, accounts at several banks), which a licensed chain
+    shows as well. Only such networks can become cases."""
+    conduct = [f"rule:{r.id}" for r in rules if r.typology != "general"
+               and r.indicator not in settings.structural_indicators and f"rule:{r.id}" in X]
+    if not conduct:
+        return pd.Series(False, index=X.index)
+    return X[conduct].gt(0).any(axis=1)
+
+
 def score_cases(
     c: Candidates,
     rules: Sequence[Rule],
@@ -379,10 +393,7 @@ def score_cases(
     else:
         proba = None
         score = rule_score
-    # A case needs at least one typology-specific rule: general red flags alone
-    # (structuring, shared identifiers) are not evidence of trafficking.
-    specific = X[[c for c in X.columns if c.startswith("rule_score:") and c != "rule_score:general"]]
-    has_typology = specific.gt(0).any(axis=1) if specific.shape[1] else pd.Series(False, index=X.index)
+    has_typology = shows_conduct(X, rules, settings)
     chosen = [n for n in X.index if score[n] >= threshold and has_typology[n]]
     reasons = dict(zip(chosen, model.reasons(X.loc[chosen]))) if model is not None and chosen else {}
     by_id = {r.id: r for r in rules}

@@ -1003,11 +1003,14 @@ def network_cohort_accounts(ctx: NetworkContext) -> pd.Series:
 
 
 def network_swept_accounts(ctx: NetworkContext) -> pd.Series:
-    """Accounts of the network forwarding ≥ 70 % of their inflow to one payee within 48 h."""
+    """Personal accounts of the network forwarding ≥ 70 % of their inflow to one payee
+    within 48 h (LAB-1, ESC-6: workers' pay and women's takings are swept from accounts
+    in people's names; a business paying its owner a draw is not a sweep)."""
     if "sweep_to_one_share_48h" not in ctx.account_features:
         return pd.Series(dtype=float)
-    acc = ctx.members[ctx.members["kind"] == "account"][["network_id", "ref"]]
-    v = acc["ref"].map(ctx.account_features["sweep_to_one_share_48h"]).fillna(0) >= 0.7
+    acc = ctx.members[ctx.members["kind"] == "account"]
+    personal = ~acc["is_business"].fillna(False).astype(bool)
+    v = (acc["ref"].map(ctx.account_features["sweep_to_one_share_48h"]).fillna(0) >= 0.7) & personal
     return v.groupby(acc["network_id"]).sum().astype(float)
 
 

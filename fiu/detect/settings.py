@@ -79,6 +79,11 @@ class DetectSettings:
     # `fiu run` refits on the folder's labels only with at least this many labelled
     # candidate networks of each class; with fewer, a model is noisier than the default.
     min_fit_per_class: int = 10
+    # Indicators that describe how an organisation is built (one owner of several
+    # businesses across states, accounts at several banks, a shared contact point),
+    # not what it does: a licensed chain has all of them. A case needs at least one
+    # typology rule hit on another indicator, as general red flags alone never make one.
+    structural_indicators: tuple[str, ...] = ("IMB-4", "GEN-2", "GEN-3")
 
     def __post_init__(self) -> None:
         for name in ("seed_weight", "typology_share"):

@@ -104,3 +104,20 @@ def test_too_few_labels_to_fit_is_recorded_in_stats(world):
     assert stats["model_note"].startswith("labels present (4 rows) but too few to fit")
     assert "2 labelled-1 and 0 labelled-0" in stats["model_note"]
     assert stats["model_note"].endswith("scored with rules only")
+
+
+def test_structure_alone_or_general_flags_alone_make_no_case():
+    import pandas as pd
+
+    from fiu.detect.cases import shows_conduct
+    from fiu.detect.rules import Rule
+
+    def rule(rid, typology, indicator):
+        return Rule(rid, rid, typology, indicator, "src", "high", "network", "x > 0", "", {})
+
+    rules = [rule("imb.owner", "illicit_massage_business", "IMB-4"),
+             rule("imb.night", "illicit_massage_business", "IMB-1"),
+             rule("gen.partners", "general", "GEN-2")]
+    X = pd.DataFrame({"rule:imb.owner": [1, 1, 0], "rule:imb.night": [0, 2, 0],
+                      "rule:gen.partners": [1, 0, 3]}, index=["chain", "imb", "general"])
+    assert shows_conduct(X, rules).to_dict() == {"chain": False, "imb": True, "general": False}

@@ -189,3 +189,17 @@ def test_every_feature_is_documented():
         assert doc, f"{level} feature {name} has no docstring"
     names = F.feature_names()
     assert len(names) == len(set(names))
+
+
+def test_a_business_paying_its_owner_a_draw_is_not_a_swept_account():
+    import pandas as pd
+
+    members = pd.DataFrame({
+        "ref": ["account:a:W1", "account:a:W2", "account:a:SPA"],
+        "entity_id": ["w1", "w2", "spa"], "network_id": "net-1", "kind": "account",
+        "is_business": [False, False, True],
+    })
+    features = pd.DataFrame({"sweep_to_one_share_48h": [0.8, 0.9, 0.95]},
+                            index=pd.Index(members["ref"], name="ref"))
+    ctx = F.NetworkContext(members, features, pd.DataFrame(), pd.DataFrame())
+    assert F.network_swept_accounts(ctx).to_dict() == {"net-1": 2.0}
