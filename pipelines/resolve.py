@@ -43,7 +43,7 @@ from .tagged import MAIN, SplitTags
 
 COUNTS = "counts"
 ENTITY_CHUNK_ROWS = 100_000
-_IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth")
+_IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth", "phone_norm")
 
 
 class CompareBucket(beam.DoFn):
@@ -184,7 +184,8 @@ def _entities_and_stats(
         [pa.Table.from_batches(edges, schema=EDGE_SCHEMA), judged_edges(same)]
     )
     entities, cluster_stats = clusters(
-        parties, edge_table, settings.strong_identifiers, settings.id_key, cannot_link=different
+        parties, edge_table, settings.strong_identifiers, settings.id_key, cannot_link=different,
+        business_strong_identifiers=settings.business_strong_identifiers,
     )
     stats = resolution_stats(
         parties.num_rows, int(sum(pair_totals)), blocking, weights, cluster_stats, settings,

@@ -213,7 +213,8 @@ def resolve(
          judged_edges(same)]
     )
     entities, cluster_stats = clusters(
-        parties, edges, settings.strong_identifiers, settings.id_key, cannot_link=different
+        parties, edges, settings.strong_identifiers, settings.id_key, cannot_link=different,
+        business_strong_identifiers=settings.business_strong_identifiers,
     )
     stats = resolution_stats(
         parties.num_rows, pairs.num_rows, blocking, weights, cluster_stats, settings,

@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import connected_components
 from ..contract import REF
 from ..ids import opaque_id
 from .compare import LEFT_REF, RIGHT_REF, tf_column
-from .parties import UNKNOWN
+from .parties import BUSINESS, UNKNOWN
 from .settings import MatchSettings
 from .weights import MatchWeights
 
@@ -214,12 +214,14 @@ def clusters(
     strong_identifiers: Sequence[str] = ("party_type",),
     id_key: str = "",
     cannot_link: pa.Table | None = None,
+    business_strong_identifiers: Sequence[str] = (),
 ) -> tuple[pa.Table, dict[str, int]]:
     """`(ref, entity_id)` for every party (sorted by ref) and cluster counts.
 
     Parties are joined by the edges (connected components); a component whose members
-    hold two different values of a strong identifier (two dates of birth; a person and
-    a business) or two refs of a `cannot_link` pair (`left_ref`, `right_ref`) is split,
+    hold incompatible values of a strong identifier (a person and a business; two phones
+    of businesses, `business_strong_identifiers`) that no match edge joins directly, or
+    two refs of a `cannot_link` pair (`left_ref`, `right_ref`), is split,
     so one weak link cannot chain two people together.
     """
     refs = parties.column(REF)
@@ -257,6 +259,13 @@ def clusters(
         if name == "party_type":  # `unknown` is compatible with either
             values = pc.if_else(pc.equal(values, UNKNOWN), pa.scalar(None, pa.string()), values)
         identifiers.append(np.asarray(values.to_numpy(zero_copy_only=False), dtype=object))
+    if business_strong_identifiers and "party_type" in parties.schema.names:
+        is_business = pc.equal(parties.column("party_type").take(order), BUSINESS)
+        for name in business_strong_identifiers:
+            if name in parties.schema.names:
+                values = parties.column(name).cast(pa.string()).take(order)
+                values = pc.if_else(is_business, values, pa.scalar(None, pa.string()))
+                identifiers.append(np.asarray(values.to_numpy(zero_copy_only=False), dtype=object))
     apart: dict[int, set[int]] = {}
     cut_labels = np.zeros(0, dtype=np.int64)
     if cannot_link is not None and cannot_link.num_rows:

@@ -109,6 +109,9 @@ class MatchSettings:
     # birth as well, FEBRL 2 loses recall (F1 0.992 → 0.980) where records with slips
     # in their dates are one person, for a 0.002 gain on our own benchmark world.
     strong_identifiers: tuple[str, ...] = ("party_type",)
+    # ... and businesses these: two same-named spas in one city with their own phones
+    # must not become one through reviews that name only the business and the city.
+    business_strong_identifiers: tuple[str, ...] = ("phone_norm",)
     # Analysts' "same" pairs train m instead of EM once there are this many.
     min_labelled_pairs: int = 20
     em_max_iter: int = 200
