@@ -17,6 +17,10 @@ of it to one party. Then, for each party of a case:
      ESC-1) or lodging in ≥ `hotel_regions` states within 30 days (ESC-2) — while
      keeping its own money (not forwarding `forward_share` of it to someone else);
    - on a sanctions list, or in a court record or news item about trafficking (GEN-5).
+   In sex- and labor-trafficking cases, a registry's name alone does not outweigh
+   signs of exploitation (rule 3): a victim may share an officer's name, so a party
+   whose only sign of profit is that name, and whose money shows it exploited, is
+   protected.
 3. Otherwise a person is a `potential_victim` when the evidence shows them exploited:
    the person advertised in an online ad (ESC-4, IMB-5); forwards at least
    `forward_share` of what they receive to one other party (ESC-6, LAB-1); pays fees
@@ -146,8 +150,6 @@ def decide_role(evidence: pd.Series, protective: bool,
         profit.append("pays for advertising or lodging in several states and keeps its own money")
     if bool(e["trafficking_record"]):
         profit.append("on a sanctions list or in a court record or news item about trafficking")
-    if profit:
-        return SUBJECT, profit
     exploited = []
     if bool(e["advertised"]):
         exploited.append("the person advertised in an online ad")
@@ -160,6 +162,15 @@ def decide_role(evidence: pd.Series, protective: bool,
         exploited.append("one of many accounts opened together at one address or phone")
     if bool(e["funnel"]):
         exploited.append("account fed by cash deposits in several states")
+    # A registry names an owner by name alone; when that is the only sign of profit and
+    # the money shows the party exploited, the name may be a namesake's: protect.
+    name_only = len(profit) == 1 and e["owner_of"] >= 1
+    if profit and not (protective and exploited and name_only):
+        return SUBJECT, profit
+    if profit:
+        return POTENTIAL_VICTIM, exploited + [
+            "the only sign of profit is a registry naming someone of the same name: protected"
+        ]
     if exploited:
         return POTENTIAL_VICTIM, exploited
     if protective:

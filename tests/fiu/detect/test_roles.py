@@ -118,3 +118,18 @@ def test_a_person_without_evidence_is_protected_only_in_sex_and_labor_cases():
     txns = [t("P1", 1, 40.0, "out", "card")]
     assert roles_of(accounts, txns, entity_of, SEX)["account:bank-a:P1"][0] == POTENTIAL_VICTIM
     assert roles_of(accounts, txns, entity_of, FUNNEL)["account:bank-a:P1"][0] == SUBJECT
+
+
+def test_a_registry_name_alone_does_not_outweigh_signs_of_exploitation():
+    import pandas as pd
+
+    from fiu.detect.roles import POTENTIAL_VICTIM, SUBJECT, decide_role
+
+    evidence = pd.Series({"business": False, "owner_of": 1, "collects_from": 0,
+                          "pays_operation": False, "trafficking_record": False,
+                          "advertised": False, "forward_share": 0.85, "fee_payer": False,
+                          "cohort": False, "funnel": False})
+    role, reasons = decide_role(evidence, protective=True)
+    assert role == POTENTIAL_VICTIM and any("same name" in r for r in reasons)
+    assert decide_role(evidence.copy().replace({0.85: 0.0}), protective=True)[0] == SUBJECT
+    assert decide_role(evidence, protective=False)[0] == SUBJECT
