@@ -239,15 +239,22 @@ def load_rules(root: str | Path | None = None) -> list[Rule]:
             except RuleError as err:
                 errors += err.errors
                 continue
-            for rule in loaded:
-                if rule.id in seen:
-                    errors.append(f"{rule.path}:1 id: '{rule.id}' also in {seen[rule.id]}")
-                seen[rule.id] = rule.path
-                rules.append(rule)
+            _add_unique(loaded, rules, seen, errors)
         if errors:
             raise RuleError(errors)
         return sorted(rules, key=lambda r: r.id)
     return _load_tree(root)
+
+
+def _add_unique(
+    loaded: Iterable[Rule], rules: list[Rule], seen: dict[str, str], errors: list[str]
+) -> None:
+    """Append `loaded` to `rules`, reporting an id that `seen` already holds."""
+    for rule in loaded:
+        if rule.id in seen:
+            errors.append(f"{rule.path}:1 id: '{rule.id}' also in {seen[rule.id]}")
+        seen[rule.id] = rule.path
+        rules.append(rule)
 
 
 def _load_tree(root: str | Path | None) -> list[Rule]:
@@ -265,11 +272,7 @@ def _load_tree(root: str | Path | None) -> list[Rule]:
     seen: dict[str, str] = {}
     for rel, entry in _walk(base):
         rule = _load_one(rel, entry, f"{label}/{rel}", validator, errors)
-        if rule is not None:
-            if rule.id in seen:
-                errors.append(f"{rule.path}:1 id: '{rule.id}' also in {seen[rule.id]}")
-            seen[rule.id] = rule.path
-            rules.append(rule)
+        _add_unique([rule] if rule is not None else [], rules, seen, errors)
     if errors:
         raise RuleError(errors)
     return sorted(rules, key=lambda r: r.id)

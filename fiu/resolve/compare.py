@@ -23,7 +23,6 @@ from .parties import BUSINESS
 from .settings import Comparison, MatchSettings
 
 LEFT_REF, RIGHT_REF = "left_ref", "right_ref"
-BUSINESS_PAIR = "business_pair"
 NULL_LEVEL = -1
 
 Scorer = Callable[[pa.RecordBatch, pa.RecordBatch, str], np.ndarray]
@@ -380,11 +379,11 @@ def comparison_levels(
 
 
 def pair_schema(settings: MatchSettings) -> pa.Schema:
-    """`left_ref`, `right_ref`, `business_pair`, one int8 level column per
+    """`left_ref`, `right_ref`, one int8 level column per
     comparison and one float `<name>_tf` per term-frequency comparison."""
     return pa.schema(
         [pa.field(LEFT_REF, pa.string()), pa.field(RIGHT_REF, pa.string()),
-         pa.field(BUSINESS_PAIR, pa.bool_())]
+]
         + [pa.field(c.name, pa.int8()) for c in settings.comparisons]
         + [pa.field(tf_column(c), pa.float64()) for c in settings.comparisons
            if c.term_frequency]
@@ -413,13 +412,9 @@ def pair_levels(
         left_rows = rows.take(pa.array(left[start : start + PAIR_CHUNK], pa.int64()))
         right_rows = rows.take(pa.array(right[start : start + PAIR_CHUNK], pa.int64()))
         levels = comparison_levels(left_rows, right_rows, settings)
-        business = pc.or_(
-            pc.equal(left_rows.column("party_type"), BUSINESS),
-            pc.equal(right_rows.column("party_type"), BUSINESS),
-        )
         chunks.append(
             pa.RecordBatch.from_arrays(
-                [left_rows.column(REF), right_rows.column(REF), pc.fill_null(business, False)]
+                [left_rows.column(REF), right_rows.column(REF)]
                 + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons]
                 + [pa.array(levels[tf_column(c)], pa.float64(), from_pandas=True)
                    for c in settings.comparisons if c.term_frequency],
@@ -442,10 +437,10 @@ def unique_pairs(batches: Iterable[pa.RecordBatch], settings: MatchSettings) -> 
         tf_column(c) for c in settings.comparisons if c.term_frequency
     ]
     table = table.group_by([LEFT_REF, RIGHT_REF], use_threads=False).aggregate(
-        [(BUSINESS_PAIR, "min")] + [(name, "min") for name in names]
+        [(name, "min") for name in names]
     )
     table = table.rename_columns(  # levels agree wherever a pair is found
-        {f"{name}_min": name for name in [BUSINESS_PAIR, *names]}
+        {f"{name}_min": name for name in names}
     )
-    table = table.select([LEFT_REF, RIGHT_REF, BUSINESS_PAIR, *names])
+    table = table.select([LEFT_REF, RIGHT_REF, *names])
     return table.sort_by([(LEFT_REF, "ascending"), (RIGHT_REF, "ascending")]).cast(schema)
