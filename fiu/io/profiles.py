@@ -135,23 +135,37 @@ class FileProfile:
                 continue
             if name == PRECISION:
                 continue
-            value = self._text(table, spec, n)
             kind_type = types.get(name)
             if kind_type == DATETIME:
-                value, precision = self._datetime(value, spec, file, name)
+                value, precision = self._datetime(table, spec, file, name)
                 out[PRECISION] = precision
-            elif kind_type == DATE and "format" in spec:
-                value = self._date(value, spec, file, name)
-            elif kind_type == DECIMAL:
-                value = self._number(value)
+            else:
+                value = self._text(table, spec, n)
+                if kind_type == DATE and "format" in spec:
+                    value = self._date(value, spec, file, name)
+                elif kind_type == DECIMAL:
+                    value = _distinct(self._number, value)
             if "map" in spec:
-                value = _mapped(value, spec["map"])
+                value = _distinct(lambda v, m=spec["map"]: _mapped(v, m), value)
             out[name] = value
         if "partner_id" not in out:
             out["partner_id"] = pa.repeat(pa.scalar(self.partner_id), n)
         if PRECISION in self.columns:
             out[PRECISION] = self._text(table, self.columns[PRECISION], n)
         return pa.table({k: _chunked(v) for k, v in out.items()})
+
+    def dictionary_columns(self) -> list[str]:
+        """The partner's columns whose values are converted (dates, amounts, codes): the
+        reader hands them over dictionary-encoded, and each conversion runs once per
+        distinct value (a year of bookings has 365 dates, two flags, a few codes)."""
+        kinds = {c.name: c.type for c in COLUMNS[self.kind]}
+        found = set()
+        for name, spec in self.columns.items():
+            converted = ("format" in spec or "map" in spec or name == "amount"
+                         or kinds.get(name) == DECIMAL)
+            if converted:
+                found.update(_used_columns(spec))
+        return sorted(found)
 
     def _text(self, table: pa.Table, spec: dict, n: int) -> pa.ChunkedArray:
         if "value" in spec:
@@ -160,8 +174,8 @@ class FileProfile:
         if len(names) == 1:
             return table.column(names[0])
         # Date and time in two columns: joined by a space, a missing part left out.
-        return pc.binary_join_element_wise(*[table.column(c) for c in names], " ",
-                                           null_handling="skip")
+        return pc.binary_join_element_wise(*[table.column(c).cast(pa.string()) for c in names],
+                                           " ", null_handling="skip")
 
     # --- numbers -----------------------------------------------------------------------
 
@@ -183,20 +197,25 @@ class FileProfile:
         `debit` + `credit` (two columns, one of them filled)."""
         layout = _layout(spec)
         if layout == "signed":
-            number = self._number(table.column(spec["signed"]))
-            negative = pc.starts_with(number, "-")
-            direction = pc.if_else(negative, "out", "in")
-            return pc.utf8_ltrim(number, "-"), direction
+            def signed(text):
+                number = self._number(text)
+                direction = pc.if_else(pc.starts_with(number, "-"), "out", "in")
+                return pc.utf8_ltrim(number, "-"), direction
+
+            return _distinct(signed, table.column(spec["signed"]))
         if layout == "flag":
-            flag = table.column(spec["flag"]["column"])
-            debit = pc.is_in(flag, pa.array(_names(spec["flag"]["debit"])))
-            credit = pc.is_in(flag, pa.array(_names(spec["flag"]["credit"])))
-            # An unknown flag is passed on as written: the suite quarantines it by value.
-            direction = pc.if_else(debit, "out", pc.if_else(credit, "in", flag))
-            return self._number(self._text(table, spec, table.num_rows)), direction
+            def direction_of(flag):
+                debit = pc.is_in(flag, pa.array(_names(spec["flag"]["debit"])))
+                credit = pc.is_in(flag, pa.array(_names(spec["flag"]["credit"])))
+                # An unknown flag is passed on as written: the suite quarantines it by value.
+                return pc.if_else(debit, "out", pc.if_else(credit, "in", flag))
+
+            direction = _distinct(direction_of, table.column(spec["flag"]["column"]))
+            return _distinct(self._number, self._text(table, spec, table.num_rows)), direction
         if layout == "debit":
-            debit = _blank_zero(pc.utf8_ltrim(self._number(table.column(spec["debit"])), "-"))
-            credit = _blank_zero(self._number(table.column(spec["credit"])))
+            debit = _distinct(lambda v: _blank_zero(pc.utf8_ltrim(self._number(v), "-")),
+                              table.column(spec["debit"]))
+            credit = _distinct(lambda v: _blank_zero(self._number(v)), table.column(spec["credit"]))
             both = pc.and_(pc.is_valid(debit), pc.is_valid(credit))
             # Both filled is a contradiction: keep both visible for the quarantine line.
             clash = pc.binary_join_element_wise("debit ", debit, " and credit ", credit, "")
@@ -207,42 +226,57 @@ class FileProfile:
                            pc.if_else(pc.is_valid(credit), "in", pa.scalar(None, pa.string()))),
             )
             return amount, direction
-        value = self._number(self._text(table, spec, table.num_rows))
-        return (_mapped(value, spec["map"]) if "map" in spec else value), None
+        def plain(text):
+            value = self._number(text)
+            return _mapped(value, spec["map"]) if "map" in spec else value
+
+        return _distinct(plain, self._text(table, spec, table.num_rows)), None
 
     # --- dates -------------------------------------------------------------------------
 
-    def _datetime(self, text, spec: dict, file: str, name: str):
+    def _datetime(self, table: pa.Table, spec: dict, file: str, name: str):
         """Values in `format` (local clock of `timezone`) → ISO 8601 with the offset in
         force then; a format without a time of day gives dates and precision `date`.
         Without `format`, values are taken as ISO 8601 already, and validation reads
         each one's precision from it."""
         fmt = spec.get("format")
+        n = table.num_rows
         if fmt is None:
-            return text, pa.nulls(len(text), pa.string())
-        local = self._parse(text, fmt, file, name)
-        if not _has_time(fmt):
-            iso = _iso_date(local)
-            precision = "date"
+            return self._text(table, spec, n), pa.nulls(n, pa.string())
+        names = _names(spec["column"]) if "column" in spec else []
+        parts = _split_format(fmt, len(names))
+        if parts:
+            # Date and time in their own columns: each parsed once per distinct value.
+            day = _distinct(lambda v: _as_date(self._parse(v, parts[0], file, name)),
+                            table.column(names[0]))
+            clock = _distinct(lambda v: _seconds_of_day(self._parse(v, parts[1], file, name)),
+                              table.column(names[1]))
+            local = pc.cast(pc.add(pc.multiply(pc.cast(pc.cast(day, pa.int32()), pa.int64()), 86_400), clock),
+                            pa.timestamp("s"))
+            text = None
+            written = pc.or_(pc.is_valid(table.column(names[0])),
+                             pc.is_valid(table.column(names[1])))
         else:
-            zone = spec.get("timezone") or self.timezone
-            aware = pc.assume_timezone(local, timezone=zone, ambiguous="earliest",
-                                       nonexistent="latest")
-            # A local time that does not exist (a spring-forward gap) moves to the
-            # gap's end: the clock is read back from the instant, with its offset.
-            wall = pc.local_timestamp(aware)
-            offset = pc.subtract(pc.cast(wall, pa.int64()),
-                                 pc.cast(pc.cast(aware, pa.timestamp("s")), pa.int64()))
-            iso = pc.binary_join_element_wise(pc.cast(wall, pa.string()), _offset_text(offset), "")
-            precision = "second"
-        value = pc.coalesce(iso, text) if iso.null_count > text.null_count else iso
-        if text.null_count:
-            return value, pc.if_else(pc.is_valid(text), precision, pa.scalar(None, pa.string()))
-        return value, pa.repeat(pa.scalar(precision), len(text))
+            text = self._text(table, spec, n)
+            local = _distinct(lambda v: self._parse(v, fmt, file, name), text)
+            written = pc.is_valid(text)
+        if not _has_time(fmt):
+            iso, precision = _iso_date(local), "date"
+        else:
+            iso, precision = _zoned(local, spec.get("timezone") or self.timezone), "second"
+        if pc.any(pc.and_(written, pc.is_null(iso))).as_py():
+            # A value the format does not read is passed on as written, for the suite.
+            text = self._text(table, spec, n) if text is None else text
+            iso = pc.coalesce(iso, _flat(pc.cast(text, pa.string())))
+        if not pc.all(written).as_py():
+            return iso, pc.if_else(written, precision, pa.scalar(None, pa.string()))
+        return iso, pa.repeat(pa.scalar(precision), n)
 
     def _date(self, text, spec: dict, file: str, name: str):
-        local = self._parse(text, spec["format"], file, name)
-        return pc.coalesce(_iso_date(local), text)
+        def read(values):
+            return pc.coalesce(_iso_date(self._parse(values, spec["format"], file, name)), values)
+
+        return _distinct(read, text)
 
     def _parse(self, text, fmt: str, file: str, name: str):
         local = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
@@ -251,6 +285,93 @@ class FileProfile:
             raise InputError(file, f"profile {self.key('columns', name, 'format')}: no value "
                                    f"matches {fmt!r} (first: {first!r})")
         return _without_rollover(_flat(local), _flat(text), fmt)
+
+
+def _distinct(fn, column):
+    """`fn` (element-wise, one array or a tuple of arrays out) applied once per distinct
+    value of a dictionary-encoded column and spread back to its rows; a plain column is
+    passed to `fn` as it is."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not chunks:
+        return fn(pa.array([], pa.string()))
+    results = []
+    for chunk in chunks:
+        if pa.types.is_dictionary(chunk.type):
+            found = fn(chunk.dictionary)
+            spread = tuple(found) if isinstance(found, tuple) else (found,)
+            spread = tuple(pc.take(_flat(values), chunk.indices) for values in spread)
+        else:
+            found = fn(chunk)
+            spread = tuple(found) if isinstance(found, tuple) else (found,)
+            spread = tuple(_flat(values) for values in spread)
+        results.append(spread)
+    joined = tuple(_flat(pa.chunked_array(list(parts))) if len(parts) > 1 else parts[0]
+                   for parts in zip(*results))
+    return joined if len(joined) > 1 else joined[0]
+
+
+_DATE_DIRECTIVES = ("%d", "%m", "%Y", "%y", "%b", "%B", "%j", "%e", "%a", "%A")
+
+
+def _split_format(fmt: str, columns: int) -> tuple[str, str] | None:
+    """A date format and a time format for a date column and a time column, when a
+    two-column format splits at its one space into exactly those."""
+    parts = fmt.split(" ")
+    if columns != 2 or len(parts) != 2:
+        return None
+    day, clock = parts
+    if _has_time(day) or not _has_time(clock) or any(d in clock for d in _DATE_DIRECTIVES):
+        return None
+    return day, clock
+
+
+def _as_date(local):
+    return pc.cast(local, pa.date32())
+
+
+def _seconds_of_day(local):
+    """A time of day read alone (strptime puts it on 1 January 1900) as seconds."""
+    midnight = pc.cast(pc.cast(local, pa.date32()), pa.timestamp("s"))
+    return pc.subtract(pc.cast(local, pa.int64()), pc.cast(midnight, pa.int64()))
+
+
+def _zoned(local, zone: str):
+    """Local clock times → `YYYY-MM-DD HH:MM:SS+hh:mm` with the offset in force then.
+
+    The offset is looked up once per distinct day: a day whose first and last second
+    have the same offset has it all day. Only rows on a day the clock changes are
+    converted one by one: a time the change skips (a spring-forward gap) moves to the
+    gap's end, an ambiguous one takes the earlier offset."""
+    local = _flat(local)
+    days = pc.cast(local, pa.date32())
+    distinct = pc.unique(days).drop_null()
+    start = pc.cast(pc.cast(distinct, pa.timestamp("s")), pa.int64())
+    ends = [_offsets(pc.cast(pc.add(start, shift), pa.timestamp("s")), zone)
+            for shift in (0, 86_399)]
+    steady = pc.and_(pc.equal(ends[0][0], ends[1][0]), pc.and_(ends[0][1], ends[1][1]))
+    day_offset = pc.if_else(steady, ends[0][0], pa.scalar(None, pa.int64()))
+    offset = pc.take(day_offset, pc.index_in(days, value_set=distinct))
+    wall = local
+    changing = pc.and_(pc.is_null(offset), pc.is_valid(local))
+    if pc.any(changing).as_py():
+        picked = pc.filter(local, changing)
+        aware = pc.assume_timezone(picked, timezone=zone, ambiguous="earliest",
+                                   nonexistent="latest")
+        moved = pc.local_timestamp(aware)
+        exact = pc.subtract(pc.cast(moved, pa.int64()),
+                            pc.cast(pc.cast(aware, pa.timestamp("s")), pa.int64()))
+        offset = pc.replace_with_mask(offset, changing, exact)
+        wall = pc.replace_with_mask(local, changing, pc.cast(moved, pa.timestamp("s")))
+    return pc.binary_join_element_wise(pc.cast(wall, pa.string()), _offset_text(offset), "")
+
+
+def _offsets(local, zone: str):
+    """(offset in seconds, whether the local time exists unchanged) of each value."""
+    aware = pc.assume_timezone(local, timezone=zone, ambiguous="earliest", nonexistent="latest")
+    offset = pc.subtract(pc.cast(local, pa.int64()),
+                         pc.cast(pc.cast(aware, pa.timestamp("s")), pa.int64()))
+    same = pc.equal(pc.cast(pc.local_timestamp(aware), pa.int64()), pc.cast(local, pa.int64()))
+    return offset, same
 
 
 def _without_rollover(local: pa.Array, text: pa.Array, fmt: str) -> pa.Array:

@@ -318,11 +318,7 @@ def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) ->
         read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False),
         parse_options=pcsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True,
                                         delimiter=delimiter, quote_char=quote),
-        convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
+        convert_options=_convert_options(source, header),
     )
     start = 1
     for batch in reader:
@@ -337,6 +333,24 @@ def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) ->
     if shape_errors:
         return _read_csv_exact(source, data, header, batch_rows, limits)
     return result
+
+
+def _convert_options(source: InputFile, header: list[str]) -> pcsv.ConvertOptions:
+    """Every column as text; through a profile only the columns it uses, and those it
+    converts dictionary-encoded, so that each distinct value is converted once."""
+    profile = source.profile
+    wanted = header
+    converted: set[str] = set()
+    if profile is not None:
+        wanted = [name for name in header if name in set(profile.used_columns())] or header
+        converted = set(profile.dictionary_columns())
+    codes = pa.dictionary(pa.int32(), pa.string())
+    return pcsv.ConvertOptions(
+        column_types={name: codes if name in converted else pa.string() for name in wanted},
+        include_columns=wanted,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
 
 
 def _csv_bytes(source: InputFile, path: Path) -> bytes:

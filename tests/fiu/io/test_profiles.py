@@ -100,6 +100,29 @@ def test_a_time_zone_gives_the_offset_in_force_that_day(tmp_path):
     assert {r["timestamp_precision"] for r in rows} == {"second"}
 
 
+@pytest.mark.parametrize("split", [True, False])
+def test_days_the_clock_changes_gap_ambiguous_and_missing_parts(tmp_path, split):
+    """Offsets are looked up per day; the two days Berlin changes its clock are read row
+    by row: 02:30 on 29 March does not exist (moved to the gap's end), 02:30 on 25
+    October happens twice (the earlier, summer offset)."""
+    rows = [("29.03.2026", "01:30"), ("29.03.2026", "02:30"), ("29.03.2026", "04:00"),
+            ("25.10.2026", "02:30"), ("25.10.2026", "03:30"), ("15.07.2026", "23:30"),
+            ("15.07.2026", ""), ("30.02.2026", "10:00")]
+    if split:
+        lines = [f"R{i},A1,{d},{t},5,TRF,in" for i, (d, t) in enumerate(rows)]
+        header, column = "Ref,Acct,Day,Time,Amount,Type,Dir", "[Day, Time]"
+    else:
+        lines = [f"R{i},A1,{d} {t},5,TRF,in".replace(" ,", ",") for i, (d, t) in enumerate(rows)]
+        header, column = "Ref,Acct,When,Amount,Type,Dir", "When"
+    folder(tmp_path, header, lines, options="    timezone: Europe/Berlin",
+           timestamp=f'{{column: {column}, format: "%d.%m.%Y %H:%M"}}',
+           extra="      direction: Dir\n")
+    assert [r["timestamp"] for r in rows_of(tmp_path)] == [
+        "2026-03-29 01:30:00+01:00", "2026-03-29 03:00:00+02:00", "2026-03-29 04:00:00+02:00",
+        "2026-10-25 02:30:00+02:00", "2026-10-25 03:30:00+01:00", "2026-07-15 23:30:00+02:00",
+        "15.07.2026", "30.02.2026 10:00"]
+
+
 def test_a_date_only_format_gives_dates_with_precision_date(tmp_path):
     folder(tmp_path, "Ref,Acct,Day,Amount,Type,Dir", ["R1,A1,01/10/2026,5,TRF,in"],
            timestamp='{column: Day, format: "%d/%m/%Y"}', extra="      direction: Dir\n")
