@@ -31,13 +31,13 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fiu.config import RunConfig, fixed_time, run_id  # noqa: E402
+from fiu.config import RunConfig, fixed_time, run_id, run_material  # noqa: E402
 from fiu.contract import ACCOUNTS, KINDS, LABELS, OSINT, TRANSACTIONS, typed_schema  # noqa: E402
 from fiu.detect.cases import detect_cases  # noqa: E402
 from fiu.detect.model import CaseModel  # noqa: E402
 from fiu.ids import run_key  # noqa: E402
 from fiu.io.inputs import InputFile, list_inputs  # noqa: E402
-from fiu.io.readers import check_header, read_file  # noqa: E402
+from fiu.io.readers import check_header, read_file, records_digest  # noqa: E402
 from fiu.io.writers import write_json, write_jsonl, write_parquet  # noqa: E402
 from fiu.manifest import build_manifest, kind_counts, versions  # noqa: E402
 from fiu.normalize.records import normalise  # noqa: E402
@@ -111,9 +111,10 @@ class RunSetup:
     files: list[InputFile]
     partners: list[Partner]
     suites: dict[str, dict]
-    run: str
+    material: dict  # what the run id rests on besides the records read
     id_key: str
     started_at: str
+    run: str = ""  # set once the files are read
 
 
 def set_up(input_dir: Path, out_dir: Path) -> RunSetup:
@@ -127,7 +128,7 @@ def set_up(input_dir: Path, out_dir: Path) -> RunSetup:
     for source in files:
         check_header(source)
     return RunSetup(cfg, files, load_partners(cfg.partners_file()), load_suites(),
-                    run_id(files, cfg, versions()), run_key(f.sha256 for f in files), _now())
+                    run_material(cfg, versions()), run_key(f.sha256 for f in files), _now())
 
 
 # -- stages ------------------------------------------------------------------------
@@ -144,13 +145,16 @@ class Rows:
 def read_inputs(setup: RunSetup) -> Rows:
     """Every file's raw batches; rows that are not records go to quarantine."""
     rows = Rows()
+    digests = []
     for source in setup.files:
         result = read_file(source, limits=setup.cfg.limits())
+        digests.append(records_digest(source.kind, result.batches))
         rows.batches[source.kind] += result.batches
         rows.quarantine[source.kind] += result.broken
         n = sum(b.num_rows for b in result.batches) + len(result.broken)
         rows.counts[("read", source.kind)] += n
         rows.counts[("file", source.name)] = n
+    setup.run = run_id(setup.material, digests)
     return rows
 
 

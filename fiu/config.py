@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fiu.errors import UsageError
-from fiu.io.inputs import InputFile
 from fiu.io.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROWS_PER_FILE, Limits
 
 
@@ -66,10 +65,9 @@ class RunConfig:
         return asdict(self)
 
 
-def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
-    """Same inputs, configuration and code → same run id."""
-    material = {
-        "inputs": [(f.name, f.sha256) for f in files],
+def run_material(config: RunConfig, versions: dict) -> dict:
+    """Everything but the records that a run id rests on: configuration and code."""
+    return {
         "threshold": config.threshold,
         # Limits decide which rows are quarantined; the defaults leave ids as they were.
         **({"limits": [config.max_field_chars, config.max_rows_per_file]}
@@ -77,12 +75,19 @@ def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
         "model": config.model_path and Path(config.model_path).name,
         **({"judgements": hashlib.sha256(Path(config.judgements_path).read_bytes()).hexdigest()}
            if config.judgements_path and Path(config.judgements_path).is_file() else {}),
-        # A profile decides what every row of its files says; none leaves ids as they were.
-        **({"profiles": sorted(f.profile.digest_material() for f in files if f.profile)}
-           if any(f.profile for f in files) else {}),
         "versions": versions,
         **_own_folders(),
     }
+
+
+def run_id(material: dict, records: list[str]) -> str:
+    """Same records, configuration and code → same run id.
+
+    `records` holds one digest per input file of the records read from it
+    (`fiu.io.readers.records_digest`), not of its bytes: the same rows sent in a
+    partner's own export shape, through its profile, or in the contract's shape give
+    the same run, and so byte-identical packages."""
+    material = {**material, "inputs": sorted(records)}
     return "run-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -6,7 +6,7 @@ import apache_beam as beam
 from fiu.io.inputs import InputFile
 from fiu.errors import InputError
 from fiu.io.limits import DEFAULT_LIMITS, Limits
-from fiu.io.readers import read_file
+from fiu.io.readers import read_file, records_digest
 
 from .stages import progress, timed
 from .tagged import MAIN, SplitTags
@@ -14,6 +14,7 @@ from .tagged import MAIN, SplitTags
 QUARANTINED = "quarantined"
 COUNTS = "counts"
 BAD_FILES = "bad_files"
+DIGESTS = "digests"  # one per file: what the run id rests on
 
 
 class ReadFile(beam.DoFn):
@@ -38,6 +39,8 @@ class ReadFile(beam.DoFn):
         progress("ReadInputs", f"{source.name}: {rows} rows")
         for batch in result.batches:
             yield MAIN, (source.kind, batch)
+        with timed("ReadInputs"):
+            yield DIGESTS, records_digest(source.kind, result.batches)
         if result.broken:
             yield QUARANTINED, (source.kind, result.broken)
         yield COUNTS, (("read", source.kind), rows)
@@ -46,7 +49,7 @@ class ReadFile(beam.DoFn):
 
 class ReadInputs(beam.PTransform):
     """Every input file read in parallel, one file an element; returns
-    `{MAIN: (kind, batch), QUARANTINED, COUNTS, BAD_FILES}`."""
+    `{MAIN: (kind, batch), QUARANTINED, COUNTS, BAD_FILES, DIGESTS}`."""
 
     def __init__(
         self, files: list[InputFile], skip_bad_files: bool = False, limits: Limits = DEFAULT_LIMITS
@@ -62,5 +65,5 @@ class ReadInputs(beam.PTransform):
             | "ListFiles" >> beam.Create(self.files)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadFile" >> beam.ParDo(ReadFile(self.skip_bad_files, self.limits))
-            | "SplitOutputs" >> SplitTags(MAIN, QUARANTINED, COUNTS, BAD_FILES)
+            | "SplitOutputs" >> SplitTags(MAIN, QUARANTINED, COUNTS, BAD_FILES, DIGESTS)
         )

@@ -16,7 +16,7 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from fiu.config import RunConfig, fixed_time, run_id
+from fiu.config import RunConfig, fixed_time, run_id, run_material
 from fiu.console import LOG_FILE, write_library_notices_to
 from fiu.contract import KINDS, OSINT, TRANSACTIONS
 from fiu.detect.model import CaseModel
@@ -40,7 +40,7 @@ from .outputs import (
     WORK, WriteCases, WriteEntities, WriteEntityEdges, WriteQuarantine, WriteRecord,
 )
 from .package import AssemblePackages, EnrichCases, RouteCases, unsent
-from .read import BAD_FILES, COUNTS, QUARANTINED, ReadInputs
+from .read import BAD_FILES, COUNTS, DIGESTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
 from .stages import NAMESPACE, progress
 from .tagged import MAIN, SplitTags
@@ -65,7 +65,7 @@ def build(
     files: list[InputFile],
     partners: list[Partner],
     suites: dict[str, dict],
-    run: str,
+    material: dict,
 ) -> None:
     out = cfg.out_dir
     read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files, cfg.limits())
@@ -87,7 +87,7 @@ def build(
         {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
         | "RouteCases" >> RouteCases(partners)
     )
-    stamp = _run_stamp(tables, run)
+    stamp = _run_stamp(tables, read[DIGESTS], material)
     packages = (cases, stamp) | "AssemblePackages" >> AssemblePackages(partners, out, cfg.threshold)
     counts = _counts(p, read[COUNTS], checked[COUNTS], quarantined)
     stamp_fields = stamp | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
@@ -113,9 +113,10 @@ def _by_kind(records):
     return records | "ByKind" >> SplitTags(*KINDS)
 
 
-def _run_stamp(tables, run: str):
-    """Packages carry the time of the newest record they rest on (or SOURCE_DATE_EPOCH),
-    not the wall clock, so the same input gives byte-identical packages."""
+def _run_stamp(tables, digests, material: dict):
+    """Packages carry the run id (from the records read, see `fiu.config.run_id`) and
+    the time of the newest record they rest on (or SOURCE_DATE_EPOCH), not the wall
+    clock, so the same input gives byte-identical packages."""
     latest = (
         (
             tables[TRANSACTIONS] | "LatestTxn" >> beam.Map(lambda b: latest_observation(TRANSACTIONS, b)),
@@ -124,8 +125,13 @@ def _run_stamp(tables, run: str):
         | "AllLatest" >> beam.Flatten()
         | "Newest" >> beam.CombineGlobally(lambda times: max((t for t in times if t), default=""))
     )
+    run = (digests | "AllDigests" >> beam.combiners.ToList()
+           | "RunId" >> beam.Map(lambda found: run_id(material, found)))
     fixed = fixed_time()
-    return latest | "Stamp" >> beam.Map(lambda newest: RunStamp(run, fixed or newest or "1970-01-01T00:00:00Z"))
+    return latest | "Stamp" >> beam.Map(
+        lambda newest, run: RunStamp(run, fixed or newest or "1970-01-01T00:00:00Z"),
+        run=beam.pvalue.AsSingleton(run),
+    )
 
 
 def _counts(p, read_counts, accepted_counts, quarantined):
@@ -217,15 +223,15 @@ def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
     partners = load_partners(cfg.partners_file())
     suites = load_suites()
     code_versions = versions()
-    run = run_id(files, cfg, code_versions)
+    material = run_material(cfg, code_versions)
     out = Path(cfg.out_dir)
     prepare_out_dir(out)
     write_library_notices_to(out)
     staging = out / STAGING
-    progress("run", f"{run}: {len(files)} files from {cfg.input_dir} on {cfg.runner}")
+    progress("run", f"{len(files)} files from {cfg.input_dir} on {cfg.runner}")
     options = pipeline_options(cfg, beam_args)
     pipeline = beam.Pipeline(options=options)
-    build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, run)
+    build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, material)
     try:
         result = pipeline.run()
         result.wait_until_finish()
@@ -239,6 +245,7 @@ def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
                "findings", UNKNOWN_ACCOUNTS)}
     all_counts = {tuple(key): n for key, n in record["counts"]}
     counts = kind_counts(all_counts)
+    run = record["stamp"][0][0] if record["stamp"] else run_id(material, [])
     manifest = build_manifest(
         run_id=run,
         started_at=started,

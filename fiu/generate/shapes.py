@@ -110,10 +110,10 @@ def _write_de(table: pa.Table, path: Path) -> None:
     for field, header in DE_COLUMNS.items():
         column = table.column(field)
         if field == "amount":
-            # Decimal comma: "." and "," trade places, so "1,2,3" stays as broken as "1.2.3".
-            swapped = pc.replace_substring(column, ",", "\x00")
-            swapped = pc.replace_substring(swapped, ".", ",")
-            column = pc.replace_substring(swapped, "\x00", ".")
+            # Decimal comma for numbers; anything else ("12,50,00", "N/A") as it is, which
+            # the profile passes on as written.
+            number = pc.fill_null(pc.match_substring_regex(column, r"^-?\d+(\.\d+)?$"), False)
+            column = pc.if_else(number, pc.replace_substring(column, ".", ","), column)
         elif field == "direction":
             column = _recode(column, {"in": "H", "out": "S"})
         elif field == "channel":

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -179,9 +180,12 @@ class FileProfile:
 
     # --- numbers -----------------------------------------------------------------------
 
-    def _number(self, text: pa.ChunkedArray) -> pa.ChunkedArray:
-        """`1.234,50` (thousands `.`, decimal `,`) → `1234.50`; a trailing minus leads."""
-        text = pc.utf8_trim_whitespace(text)
+    def _number(self, written: pa.ChunkedArray) -> pa.ChunkedArray:
+        """`1.234,50` (thousands `.`, decimal `,`) → `1234.50`; a trailing minus leads.
+        A value that is not a number in the partner's notation (`12,50,00`, `N/A`) is
+        passed on as written, for validation to quarantine by that value."""
+        text = pc.utf8_trim_whitespace(written)
+        number = pc.fill_null(pc.match_substring_regex(text, self._number_pattern()), False)
         if self.thousands:
             text = pc.replace_substring(text, self.thousands, "")
         if self.decimal != ".":
@@ -189,7 +193,13 @@ class FileProfile:
         text = pc.utf8_ltrim(text, "+")
         if pc.any(pc.ends_with(text, "-")).as_py():
             text = pc.replace_substring_regex(text, r"^(.+)-$", r"-\1")
-        return text
+        return pc.if_else(number, text, written)
+
+    def _number_pattern(self) -> str:
+        digits = r"\d+"
+        if self.thousands:
+            digits = rf"(?:\d{{1,3}}(?:{re.escape(self.thousands)}\d{{3}})+|\d+)"
+        return rf"^[+-]?{digits}(?:{re.escape(self.decimal)}\d*)?-?$"
 
     def _amount(self, table: pa.Table, spec: dict) -> tuple[Any, Any]:
         """The amount (> 0 as the contract wants) and, for layouts that carry it, the
