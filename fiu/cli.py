@@ -23,7 +23,8 @@ def _generate(args: argparse.Namespace) -> int:
 
     truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
                            truth_path=Path(args.truth) if args.truth else None,
-                           partner_shapes=args.partner_shapes, wide=args.wide)
+                           partner_shapes=args.partner_shapes, wide=args.wide,
+                           contract_files=args.contract_files)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
     return 0
 
@@ -224,7 +225,11 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--scale", type=float, default=1.0)
     gen.add_argument("--truth", help="ground-truth file (default: beside OUT_DIR, never inside)")
     gen.add_argument("--partner-shapes", action="store_true",
-                     help="banks write their own export shapes, with their profiles in partners/")
+                     help="banks write their own export shapes (bank-c camt.053 statements), "
+                          "with their profiles in partners/")
+    gen.add_argument("--contract-files", action="store_true",
+                     help="with --partner-shapes: the same world in the contract's files "
+                          "(bank-c's rows as its statements say them), for comparison")
     gen.add_argument("--wide", action="store_true",
                      help="draw each network's parameters from wide ranges (fiu.generate.networks.WIDE)")
 

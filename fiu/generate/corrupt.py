@@ -170,18 +170,20 @@ def corrupt_table(
     rng: np.random.Generator,
     eligible: np.ndarray,
     fresh_key: Callable[[dict[str, Any]], dict[str, Any]],
+    breakages: list[Breakage] | None = None,
 ) -> tuple[pa.Table, list[dict[str, Any]]]:
     """Insert invalid rows among `table`'s rows; returns the new table and the report.
 
     `eligible` marks rows that may serve as templates (never a planted network's);
-    `fresh_key(row)` gives the row a new unique key.
+    `fresh_key(row)` gives the row a new unique key; `breakages` narrows the ways rows
+    are broken (a statement bank's, `statements.statement_breakages`).
     """
     n = table.num_rows
     candidates = np.flatnonzero(eligible)
     if n == 0 or len(candidates) == 0:
         return table, []
     n_bad = max(1, int(round(RATE * n)))
-    breakages = _breakages(kind)
+    breakages = breakages or _breakages(kind)
     # a duplicate first (the hardest case), then every breakage before any repeats
     first = [i for i, b in enumerate(breakages) if b.error == "duplicate_key"]
     order = np.concatenate(

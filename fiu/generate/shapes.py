@@ -26,6 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from . import statements
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -158,6 +160,8 @@ files:
 SHAPES = {
     "bank-a": Shape("bank-a_activity_2026.csv", _us_profile(), _write_us),
     "bank-b": Shape("umsaetze_bank-b_2026.csv", _de_profile(), _write_de),
+    statements.STATEMENT_BANK: Shape(statements.FILE_NAME, statements.PROFILE,
+                                     statements.write_statements),
 }
 
 

@@ -31,6 +31,7 @@ from .networks import NARROW, VICTIM, WIDE, Network, plant_networks
 from .population import Population, plant_population
 from .timeline import iso_timestamps
 from .shapes import SHAPES, write_profiles
+from .statements import STATEMENT_BANK, statement_breakages, statement_view
 from .writers import write_partners, write_table
 
 TRANSACTION_FILES = {
@@ -64,6 +65,7 @@ def generate_world(
     out_dir: Path, seed: int = 7, scale: float = 1.0, truth_path: Path | None = None,
     partner_shapes: bool = False,
     wide: bool = False,
+    contract_files: bool = False,
 ) -> Path:
     """Write a synthetic input folder to `out_dir` and its truth file; return its path.
 
@@ -74,7 +76,10 @@ def generate_world(
     The truth goes to `truth_path`, by default `<out_dir>.truth.json` next to the folder
     (never inside it), in the shape of docs/architecture.md §6. With `partner_shapes`,
     the banks in `shapes.SHAPES` write their transactions in their own export shape,
-    with their mapping profiles in `partners/` (the same world otherwise).
+    with their mapping profiles in `partners/` (the same world otherwise), and bank-c
+    sends camt.053 statements (`statements.py`: its rows then say only what a statement
+    can). `contract_files` writes that same partner-shaped world in the contract's
+    files, the world a partner-shaped run is compared with.
 
     >>> generate_world(Path("world"), seed=7)          # doctest: +SKIP
     PosixPath('world.truth.json')
@@ -102,11 +107,14 @@ def generate_world(
     tables: dict[str, tuple[str, pa.Table, np.ndarray]] = {}
     txns = book.txn_columns()
     shaped: dict[str, Callable] = {}
+    statement_file = None
     for partner, name in TRANSACTION_FILES.items():
         table, eligible = _transactions_table(book, txns, partner)
-        if partner_shapes and partner in SHAPES:
+        if partner_shapes and partner in SHAPES and not contract_files:
             name = SHAPES[partner].file_name
             shaped[name] = SHAPES[partner].write
+        if partner_shapes and partner == STATEMENT_BANK:
+            statement_file = name
         tables[name] = (TRANSACTIONS, table, eligible)
     for partner, name in ACCOUNT_FILES.items():
         table, eligible = _accounts_table(book, partner)
@@ -125,7 +133,10 @@ def generate_world(
     for name in sorted(tables, key=order.get):
         kind, table, eligible = tables[name]
         fresh = _fresh_key(book, kind, table, labelled)
-        table, report = corrupt_table(table, kind, name, rng, eligible, fresh)
+        ways = statement_breakages() if name == statement_file else None
+        table, report = corrupt_table(table, kind, name, rng, eligible, fresh, ways)
+        if name == statement_file:
+            table, report = statement_view(table, report)
         invalid.extend(report)
         (shaped.get(name) or write_table)(table, out_dir / name)
     write_partners(out_dir / "partners.yaml")

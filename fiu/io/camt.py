@@ -15,7 +15,9 @@ Mapping (CONTRACT.md §1 transactions):
   quarantined by value);
 - `counterparty_name`, `counterparty_account`: from `NtryDtls/TxDtls/RltdPties`, the
   debtor of a credit and the creditor of a debit (when the entry has one transaction);
-- `memo`: every `RmtInf/Ustrd`, joined; `country`: the IBAN's country.
+- `city`, `region`, `country` (where it happened): that party's postal address
+  (`PstlAdr/TwnNm`, `CtrySubDvsn`, `Ctry`); without a `Ctry`, the IBAN's country;
+- `memo`: every `RmtInf/Ustrd`, joined.
 
 `_row` is the entry's number in the file (1-based). The profile that matched the file
 gives `partner_id` and may set any field to a `value` or `map` one.
@@ -50,7 +52,8 @@ SUB_FAMILIES = {"CWDL": "cash", "CDPT": "cash", "POSD": "card", "POSP": "card",
                 "ESCT": "wire", "SDVA": "wire", "XBCT": "wire", "DMCT": "wire"}
 
 FIELDS = ("txn_id", "account_id", "timestamp", "amount", "currency", "direction", "channel",
-          "counterparty_name", "counterparty_account", "country", "memo", TIMESTAMP_PRECISION)
+          "counterparty_name", "counterparty_account", "city", "region", "country", "memo",
+          TIMESTAMP_PRECISION)
 
 
 def schema_dir() -> Path | None:
@@ -123,7 +126,8 @@ def read_camt(source, path: Path, batch_rows: int):
             for name, value in _entry(entry, statement_id, number).items():
                 columns[name].append(value)
             columns["account_id"].append(account)
-            columns["country"].append(account[:2].upper() if iban and account else None)
+            if columns["country"][-1] is None and iban and account:
+                columns["country"][-1] = account[:2].upper()
     table = pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
     profile = source.profile
     if profile is not None:
@@ -154,7 +158,7 @@ def _entry(entry, statement_id: str, number: int) -> dict[str, str | None]:
     when = _text(entry, "{*}BookgDt/{*}DtTm") or _text(entry, "{*}ValDt/{*}DtTm")
     day = _text(entry, "{*}BookgDt/{*}Dt") or _text(entry, "{*}ValDt/{*}Dt")
     amount = entry.find("{*}Amt")
-    party, account = _counterparty(single, credit)
+    party, account, place = _counterparty(single, credit)
     memo = [t.text.strip() for t in entry.iterfind(".//{*}RmtInf/{*}Ustrd") if t.text and t.text.strip()]
     return {
         "txn_id": (_text(entry, "{*}AcctSvcrRef") or _text(entry, "{*}NtryRef")
@@ -168,24 +172,33 @@ def _entry(entry, statement_id: str, number: int) -> dict[str, str | None]:
         "channel": _channel(entry, single),
         "counterparty_name": party,
         "counterparty_account": account,
+        **place,
         "memo": " ".join(memo) or None,
     }
 
 
-def _counterparty(details, credit: str | None) -> tuple[str | None, str | None]:
-    """The other side: who paid a credit, who was paid by a debit."""
+_NO_PLACE = {"city": None, "region": None, "country": None}
+
+
+def _counterparty(details, credit: str | None) -> tuple[str | None, str | None, dict]:
+    """The other side: who paid a credit, who was paid by a debit; and where it
+    happened, as that party's postal address (a card payment's merchant)."""
     if details is None:
-        return None, None
+        return None, None, dict(_NO_PLACE)
     side = "Dbtr" if credit == "CRDT" else "Cdtr"
     parties = details.find("{*}RltdPties")
     if parties is None:
-        return None, None
+        return None, None, dict(_NO_PLACE)
     name = (_text(parties, f"{{*}}{side}/{{*}}Nm") or _text(parties, f"{{*}}{side}/{{*}}Pty/{{*}}Nm")
             or _text(parties, f"{{*}}Ultmt{side}/{{*}}Nm")
             or _text(parties, f"{{*}}Ultmt{side}/{{*}}Pty/{{*}}Nm"))
     account = (_text(parties, f"{{*}}{side}Acct/{{*}}Id/{{*}}IBAN")
                or _text(parties, f"{{*}}{side}Acct/{{*}}Id/{{*}}Othr/{{*}}Id"))
-    return name, account
+    address = f"{{*}}{side}/{{*}}PstlAdr/{{*}}"
+    place = {"city": _text(parties, address + "TwnNm"),
+             "region": _text(parties, address + "CtrySubDvsn"),
+             "country": _text(parties, address + "Ctry")}
+    return name, account, place
 
 
 def _channel(entry, details) -> str | None:
