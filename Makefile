@@ -14,8 +14,13 @@ $(BIN)/fiu: setup.py
 
 install: $(BIN)/fiu
 
+# bank-c's camt.053 statements are validated against the ISO 20022 schemas, which the
+# project does not ship: found in ../shared/formats/camt/xsd (as CI lays it out) or given
+# as CAMT_SCHEMAS=DIR; without them the demo stops with a message saying so.
+CAMT_SCHEMAS ?= $(wildcard ../shared/formats/camt/xsd)
+
 demo: $(BIN)/fiu
-	$(BIN)/fiu demo --dir demo --partner-shapes
+	$(BIN)/fiu demo --dir demo --partner-shapes $(if $(CAMT_SCHEMAS),--camt-schemas $(CAMT_SCHEMAS))
 
 test: $(BIN)/fiu
 	$(BIN)/python -m pytest -q

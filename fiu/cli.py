@@ -117,6 +117,12 @@ def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
     from fiu.io.writers import write_json
     from fiu.pipelines.run import run
 
+    if args.partner_shapes:
+        from fiu.generate.statements import VERSION
+        from fiu.io.camt import require_schema
+
+        # Refused before anything is written: bank-c's statements would be refused anyway.
+        require_schema(VERSION, "demo --partner-shapes (bank-c sends camt.053 statements)")
     folder = Path(args.dir)
     world, out = folder / "world", folder / "out"
     truth = folder / "truth.json"
@@ -278,7 +284,11 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--runner", default=RunConfig.runner)
     demo.add_argument("--partner-shapes", action="store_true",
-                      help="the world in banks' own export shapes, read through their profiles")
+                      help="the world in banks' own export shapes (bank-c camt.053 statements), "
+                           "read through their profiles")
+    demo.add_argument("--camt-schemas", metavar="DIR",
+                      help="ISO 20022 camt.05x schema files, for --partner-shapes (or "
+                           "FIU_CAMT_SCHEMAS)")
 
     rules = commands.add_parser("rules", help="the rule library")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True)

@@ -184,6 +184,9 @@ def build_manifest(
                 "rows": rows_per_file.get(f.name, 0),
                 **({"profile": f.profile.key(), "profile_sha256": profile_sha256(f.profile)}
                    if f.profile is not None else {}),
+                # A statement is read only once valid against its version's schema.
+                **({"message": _camt_version(f.path), "schema_valid": True}
+                   if f.format == "camt" else {}),
             }
             for f in files
         ],
@@ -214,11 +217,23 @@ def _user() -> str:
         return "unknown"
 
 
+def _camt_version(path: str) -> str | None:
+    from fiu.io.camt import message_version
+
+    return message_version(Path(path))
+
+
 def summary_table(manifest: dict) -> str:
     """The table printed at the end of a run."""
     lines = [f"run {manifest['run_id']}", "", f"{'kind':<14}{'read':>10}{'accepted':>10}{'quarantined':>13}"]
     for kind, c in manifest["counts"].items():
         lines.append(f"{kind:<14}{c['read']:>10}{c['accepted']:>10}{c['quarantined']:>13}")
+    profiled = [f for f in manifest.get("inputs", []) if f.get("profile")]
+    for number, f in enumerate(profiled):
+        shape = (f" ({f['message']} statement, valid against its schema)"
+                 if f.get("message") else "")
+        lines.append(f"{'partner file' if number == 0 else '':<14}{f['file']}{shape}, "
+                     f"{f['rows']} rows through {f['profile']}")
     validation = manifest.get("validation") or {}
     unknown = ((validation.get("warnings") or {}).get("unknown_accounts") or {}).get("transactions")
     if unknown is not None:

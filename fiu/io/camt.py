@@ -89,6 +89,31 @@ def _version(name: str, doc) -> str:
     return version
 
 
+def message_version(path: Path) -> str | None:
+    """`camt.053.001.02` from a statement's namespace, read from the file's head."""
+    import re
+
+    with open(path, "rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    found = re.search(re.escape(_NAMESPACE) + r"(camt\.05[23]\.\d{3}\.\d{2})", head)
+    return found.group(1) if found else None
+
+
+def require_schema(version: str, what: str) -> Path:
+    """The schema file of `version`; a `UsageError` saying where to get it when the
+    folder is not given or lacks it: a statement is never read unvalidated."""
+    from fiu.errors import UsageError
+
+    folder = schema_dir()
+    xsd = folder / f"{version}.xsd" if folder else None
+    if xsd is None or not xsd.is_file():
+        where = f"{folder} has no {version}.xsd" if folder else f"{SCHEMAS_ENV} is not set"
+        raise UsageError(f"{what} needs the ISO 20022 schema {version}.xsd to validate "
+                         f"statements against ({where}); give --camt-schemas DIR (or "
+                         f"{SCHEMAS_ENV}) with the schema files (iso20022.org)")
+    return xsd
+
+
 def check_camt(source, path: Path) -> tuple:
     """Parse and validate against the schema of the document's own version; an
     `InputError` names the file, the line and the element that breaks it."""
