@@ -1,37 +1,120 @@
-"""A run on a partner's own export: read through its profile, quarantine naming the
-partner's column, the manifest naming the profile, and a console without library noise."""
+"""A world in partners' own shapes (bank-a's CSV, bank-b's German export, bank-c's
+camt.053 statements, each with its profile) against the same world in the contract's
+files: the same rows accepted, the same quarantine reasons, byte-identical packages; and
+the partner-shaped run's console, manifest and quarantine lines."""
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 
-def test_a_run_through_a_profile_with_a_readable_console(tmp_path):
-    folder = tmp_path / "in"
-    (folder / "partners").mkdir(parents=True)
-    (folder / "partners.yaml").write_text("partners:\n  - {id: bank-b, kind: financial_institution}\n")
-    (folder / "partners" / "bank-b.yaml").write_text(
-        "partner_id: bank-b\nfiles:\n  - match: 'umsaetze_*.csv'\n    kind: transactions\n"
-        "    delimiter: ';'\n    decimal: ','\n    thousands: '.'\n    timezone: Europe/Berlin\n"
-        "    columns:\n      txn_id: Nr\n      account_id: Konto\n"
-        "      timestamp: {column: Datum, format: '%d.%m.%Y %H:%M'}\n"
-        "      amount: {column: Betrag, flag: {column: S/H, debit: S, credit: H}}\n"
-        "      currency: {value: EUR}\n      channel: {column: Art, map: {UEB: wire, BAR: cash}}\n"
-        "      country: {value: DE}\n")
-    (folder / "umsaetze_10.csv").write_text(
-        "Nr;Konto;Datum;Betrag;S/H;Art\n1;DE1;01.10.2026 23:15;1.234,50;S;UEB\n"
-        "2;DE1;02.10.2026 08:00;12,00;X;BAR\n3;DE1;03.10.2026 09:00;0,00;H;BAR\n")
-    out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "fiu.cli", "run", str(folder), "--out", str(out)],
-                          check=False, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert "WARNING" not in done.stderr and "INFO" not in done.stderr, done.stderr
+# --- the same world in partners' shapes and in the contract's --------------------------
+
+CAMT_SCHEMAS = Path(__file__).resolve().parents[1].parent / "shared" / "formats" / "camt" / "xsd"
+SEED, SCALE = 11, 0.15
+
+
+@pytest.fixture(scope="module")
+def both_shapes(tmp_path_factory):
+    """One world written twice, run twice with a fixed id key: in partners' own shapes
+    (bank-a's CSV, bank-b's German export, bank-c's camt.053 statements, each with its
+    profile) and in the contract's files (bank-c's rows as its statements say them,
+    dated without a time)."""
+    if not (CAMT_SCHEMAS / "camt.053.001.02.xsd").is_file():
+        pytest.skip(f"no ISO 20022 schemas at {CAMT_SCHEMAS} (the shared formats folder is absent)")
+    from fiu.config import RunConfig
+    from fiu.generate import generate_world
+    from fiu.pipelines.run import run
+
+    folder = tmp_path_factory.mktemp("shapes")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("FIU_ID_KEY", "an installation's fixed key")
+    patch.setenv("FIU_CAMT_SCHEMAS", str(CAMT_SCHEMAS))
+    try:
+        runs = {}
+        for name, files in (("partner", False), ("contract", True)):
+            world, out = folder / name, folder / f"{name}-out"
+            generate_world(world, seed=SEED, scale=SCALE, partner_shapes=True,
+                           contract_files=files, truth_path=folder / f"{name}.truth.json")
+            if name == "partner":  # as an analyst runs it, to see the console too
+                done = subprocess.run([sys.executable, "-m", "fiu.cli", "run", str(world), "--out",
+                                       str(out)], check=False, capture_output=True, text=True,
+                                      timeout=600)
+                assert done.returncode == 0, done.stderr
+                runs["console"] = done.stderr
+                manifest = json.loads((out / "manifest.json").read_text())
+            else:
+                manifest = run(RunConfig(input_dir=str(world), out_dir=str(out)))
+            runs[name] = (world, out, manifest)
+    finally:
+        patch.undo()
+    return runs
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_packages_are_byte_identical_whatever_the_partners_shapes(both_shapes):
+    partner, contract = (_tree(both_shapes[n][1] / "packages") for n in ("partner", "contract"))
+    assert partner and partner.keys() == contract.keys()
+    assert [name for name in partner if partner[name] != contract[name]] == []
+    assert both_shapes["partner"][2]["run_id"] == both_shapes["contract"][2]["run_id"]
+    world = both_shapes["partner"][0]
+    assert (world / "camt053_bank-c_2026.xml").is_file() and (world / "partners" / "bank-c.yaml").is_file()
+
+
+def test_the_same_rows_accepted_and_quarantined_for_the_same_reasons(both_shapes):
+    renamed = {"bank-a_activity_2026.csv": "transactions_bank-a.csv",
+               "umsaetze_bank-b_2026.csv": "transactions_bank-b.parquet",
+               "camt053_bank-c_2026.xml": "transactions_bank-c.jsonl"}
+
+    def reasons(out: Path) -> list:
+        found = []
+        for path in sorted((out / "quarantine").glob("*.jsonl")):
+            for line in path.read_text().splitlines():
+                q = json.loads(line)
+                failures = []
+                for f in q["failures"]:
+                    f = {k: v for k, v in f.items() if k != "source_column"}  # the partner's column
+                    for shaped, plain in renamed.items():
+                        f["value"] = str(f["value"]).replace(shaped, plain)
+                    failures.append(f)
+                found.append((path.name, renamed.get(q["file"], q["file"]), q["row"], q["raw"], failures))
+        return sorted(found, key=json.dumps)
+
+    partner, contract = (both_shapes[n][2] for n in ("partner", "contract"))
+    assert partner["counts"] == contract["counts"] and partner["counts"]["transactions"]["quarantined"] > 0
+    assert reasons(both_shapes["partner"][1]) == reasons(both_shapes["contract"][1])
+
+
+def test_the_console_shows_fius_own_lines_and_each_partner_file(both_shapes):
+    console, out = both_shapes["console"], both_shapes["partner"][1]
+    assert "WARNING" not in console and "INFO" not in console, console
     assert "apitools" in (out / "run.log").read_text()  # Beam's notice, kept in the log
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["counts"]["transactions"] == {"read": 3, "accepted": 1, "quarantined": 2}
-    (entry,) = manifest["inputs"]
-    assert entry["profile"] == "bank-b.yaml files[0]" and len(entry["profile_sha256"]) == 64
-    lines = [json.loads(line) for line in (out / "quarantine" / "transactions.jsonl").open()]
-    assert [(q["file"], q["row"]) for q in lines] == [("umsaetze_10.csv", 2), ("umsaetze_10.csv", 3)]
-    expected = {"column": "direction", "source_column": "S/H", "value": "X"}
-    assert expected.items() <= lines[0]["failures"][0].items()
-    assert lines[1]["failures"][0]["source_column"] == "Betrag"
+    assert "camt053_bank-c_2026.xml (camt.053.001.02 statement, valid against its schema)" in console
+    inputs = {f["file"]: f for f in both_shapes["partner"][2]["inputs"]}
+    assert inputs["umsaetze_bank-b_2026.csv"]["profile"] == "bank-b.yaml files[0]"
+    assert len(inputs["umsaetze_bank-b_2026.csv"]["profile_sha256"]) == 64
+    assert inputs["camt053_bank-c_2026.xml"]["message"] == "camt.053.001.02"
+
+
+def test_quarantine_lines_name_the_partners_own_column(both_shapes):
+    lines = [json.loads(line) for line in
+             (both_shapes["partner"][1] / "quarantine" / "transactions.jsonl").open()]
+    german = [f for q in lines if q["file"] == "umsaetze_bank-b_2026.csv" for f in q["failures"]]
+    assert {"S/H", "Betrag", "Umsatzart"} <= {f.get("source_column") for f in german}
+    flags = [f for f in german if f.get("source_column") == "S/H"]
+    assert flags and all(f["column"] == "direction" for f in flags)
+
+
+def test_a_demo_with_statements_but_no_schemas_stops_before_writing(tmp_path, monkeypatch, capsys):
+    from fiu.cli import main
+
+    monkeypatch.delenv("FIU_CAMT_SCHEMAS", raising=False)
+    assert main(["demo", "--dir", str(tmp_path / "demo"), "--partner-shapes"]) == 2
+    message = capsys.readouterr().err
+    assert "camt.053.001.02.xsd" in message and "--camt-schemas" in message
+    assert not (tmp_path / "demo").exists()

@@ -69,6 +69,16 @@ def test_decimal_comma_thousands_dot_and_a_signed_amount(tmp_path):
         ("1234.50", "out"), ("7.05", "in"), ("12.00", "out")]
 
 
+def test_a_value_that_is_no_number_in_the_partners_notation_is_passed_on_as_written(tmp_path):
+    folder(tmp_path, "Ref;Acct;When;Amount;Type",
+           [f"R{i};A1;2026-10-01T10:00:00Z;{v};TRF" for i, v in
+            enumerate(["1.234,50", "12,50,00", "1.2.3", "k.A.", "12.50", "+3,5"])],
+           options='    delimiter: ";"\n    decimal: ","\n    thousands: "."',
+           amount="{signed: Amount}")
+    assert [r["amount"] for r in rows_of(tmp_path)] == [
+        "1234.50", "12,50,00", "1.2.3", "k.A.", "12.50", "3.5"]
+
+
 def test_a_debit_credit_flag_gives_the_direction_and_an_unknown_flag_is_kept(tmp_path):
     folder(tmp_path, "Ref,Acct,When,Amount,Type,DC",
            ["R1,A1,2026-10-01T10:00:00Z,5.00,TRF,D", "R2,A1,2026-10-01T10:00:00Z,6.00,TRF,C",

@@ -1,3 +1,5 @@
+import json
+
 import pyarrow as pa
 import pytest
 
@@ -94,3 +96,22 @@ def test_jsonl_dates_stay_as_written(tmp_path):
     write_jsonl(tmp_path / "osint_a.jsonl", [osint(date_of_birth="1964-06-14", observed_on="2026-02-01")])
     _, result = only(tmp_path)
     assert result.batches[0].column("date_of_birth").to_pylist() == ["1964-06-14"]
+
+
+def test_the_records_digest_rests_on_the_rows_not_the_file_or_its_batches(tmp_path):
+    from fiu.io.readers import records_digest
+
+    rows = [{"partner_id": "bank-a", "txn_id": f"T{i}", "account_id": "A1",
+             "timestamp": "2026-10-01T10:00:00Z", "amount": f"{i}.50", "currency": "USD",
+             "direction": "in", "channel": "wire", "country": "US"} for i in range(7)]
+    csv = tmp_path / "transactions_a.csv"
+    csv.write_text(",".join(rows[0]) + "\n" + "".join(",".join(r.values()) + "\n" for r in rows))
+    jsonl = tmp_path / "transactions_b.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (a, b) = list_inputs(tmp_path)
+    digest = records_digest("transactions", read_file(a).batches)
+    assert records_digest("transactions", read_file(b, batch_rows=3).batches) == digest
+    rows[3]["amount"] = "3.51"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (_, b) = list_inputs(tmp_path)
+    assert records_digest("transactions", read_file(b).batches) != digest
