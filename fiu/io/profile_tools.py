@@ -102,6 +102,8 @@ def draft_profile(file_path: str, partner_id: str | None = None, kind: str = TRA
     the first rows, each contract field matched to the most likely header, formats
     guessed from the values. Every guess is marked for the analyst to confirm."""
     path = Path(file_path)
+    if path.suffix.lower() == ".xml":
+        return _draft_camt_profile(path, partner_id)
     raw = path.read_bytes()
     encoding = "utf-8"
     try:
@@ -155,6 +157,27 @@ def draft_profile(file_path: str, partner_id: str | None = None, kind: str = TRA
     profile = {"partner_id": partner_id or "TODO", "files": [entry]}
     note = ("# Drafted by `fiu profile init` from the header and first rows of "
             f"{path.name}.\n# Check every mapping, replace each TODO, then try it with "
+            f"`fiu profile check THIS_FILE {path.name}`.\n")
+    return note + yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)
+
+
+def _draft_camt_profile(path: Path, partner_id: str | None) -> str:
+    """A camt statement names its own fields: the draft holds the file's glob and a
+    `map` for each code the statement uses that is not a contract channel."""
+    from fiu.io.camt import read_camt
+
+    reading = FileProfile(path="draft.yaml", index=0, partner_id=partner_id or "draft",
+                          kind=TRANSACTIONS, match=(path.name,), format="camt")
+    source = InputFile(TRANSACTIONS, str(path.resolve()), "camt", sha256_of(path), reading)
+    channels = {c.name: c for c in COLUMNS[TRANSACTIONS]}["channel"].values
+    found = sorted({v for b in read_camt(source, path, 1 << 17).batches
+                    for v in b.column("channel").to_pylist() if v and v not in channels})
+    entry: dict[str, object] = {"match": path.name, "kind": TRANSACTIONS}
+    if found:
+        entry["columns"] = {"channel": {"map": {code: "TODO" for code in found[:20]}}}
+    profile = {"partner_id": partner_id or "TODO", "files": [entry]}
+    note = (f"# Drafted by `fiu profile init` from the statement {path.name}: the statement "
+            "gives every field;\n# map the bank's own transaction codes, then try it with "
             f"`fiu profile check THIS_FILE {path.name}`.\n")
     return note + yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)
 

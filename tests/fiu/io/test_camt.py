@@ -124,3 +124,15 @@ def test_a_statement_without_a_profile_is_refused_with_a_hint(tmp_path):
     (tmp_path / "transactions_a.xml").write_text("<Document/>")
     with pytest.raises(InputError, match="a bank statement needs a mapping profile"):
         list_inputs(tmp_path)
+
+
+@needs_samples
+def test_profile_init_drafts_a_statement_profile_that_loads_and_reads(tmp_path, schemas):
+    from fiu.io.profile_tools import draft_profile
+    from fiu.io.profiles import load_profile
+
+    sample = CAMT / "samples" / "camt053.v2.minimal.xml"
+    (tmp_path / "bank-z.yaml").write_text(draft_profile(str(sample), partner_id="bank-z"))
+    (profile,) = load_profile(tmp_path / "bank-z.yaml")
+    assert (profile.format, profile.partner_id, profile.matches(sample.name)) == ("camt", "bank-z", True)
+    assert set(profile.columns) <= {"channel"}
