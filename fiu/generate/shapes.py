@@ -11,6 +11,8 @@ profile cannot convert passes through and is quarantined for the same reason.
 - bank-b, a German bank: `;`-separated text (UTF-8 with a byte-order mark, as
   spreadsheet exports write it) under a title line, German headers,
   decimal comma, the amount unsigned with an `S`/`H` (Soll/Haben) flag, channel codes.
+- bank-c: ISO 20022 camt.053 statements (`statements.py`), whose rows say only what a
+  statement can (dates without a time, no MCC).
 
 Each export names the institution in a column (as the contract world's rows carry
 `partner_id`, blank in some invalid rows). Timestamps stay ISO 8601 with their offsets: the world's transactions happen in several
