@@ -156,16 +156,17 @@ class FileProfile:
         return pa.table({k: _chunked(v) for k, v in out.items()})
 
     def dictionary_columns(self) -> list[str]:
-        """The partner's columns whose values are converted (dates, amounts, codes): the
-        reader hands them over dictionary-encoded, and each conversion runs once per
-        distinct value (a year of bookings has 365 dates, two flags, a few codes)."""
-        kinds = {c.name: c.type for c in COLUMNS[self.kind]}
+        """The partner's columns whose values are converted and repeat (dates, times,
+        flags, codes): the reader hands them over dictionary-encoded, and each
+        conversion runs once per distinct value (a year of bookings has 365 dates, two
+        flags, a few codes). Amounts are nearly all distinct: encoding them costs more
+        than it saves."""
         found = set()
         for name, spec in self.columns.items():
-            converted = ("format" in spec or "map" in spec or name == "amount"
-                         or kinds.get(name) == DECIMAL)
-            if converted:
+            if "format" in spec or "map" in spec:
                 found.update(_used_columns(spec))
+            if "flag" in spec:
+                found.add(spec["flag"]["column"])
         return sorted(found)
 
     def _text(self, table: pa.Table, spec: dict, n: int) -> pa.ChunkedArray:
@@ -186,7 +187,7 @@ class FileProfile:
         passed on as written, for validation to quarantine by that value."""
         text = pc.utf8_trim_whitespace(written)
         number = pc.fill_null(pc.match_substring_regex(text, self._number_pattern()), False)
-        if self.thousands:
+        if self.thousands and pc.any(pc.match_substring(text, self.thousands)).as_py():
             text = pc.replace_substring(text, self.thousands, "")
         if self.decimal != ".":
             text = pc.replace_substring(text, self.decimal, ".")
@@ -390,6 +391,8 @@ def _without_rollover(local: pa.Array, text: pa.Array, fmt: str) -> pa.Array:
     format is fixed-width (`%d.%m.%Y`, `%Y-%m-%d` …) the written day is a slice of the
     text; otherwise (and for values not zero-padded) the value is written back and
     compared."""
+    if "%d" not in fmt and "%e" not in fmt:
+        return local  # no day of the month to roll over (a time of day alone)
     suspect = pc.fill_null(pc.less_equal(pc.day(local), 3), False)
     if not pc.any(suspect).as_py():
         return local

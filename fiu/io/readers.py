@@ -371,6 +371,7 @@ def _convert_options(source: InputFile, header: list[str]) -> pcsv.ConvertOption
     return pcsv.ConvertOptions(
         column_types={name: codes if name in converted else pa.string() for name in wanted},
         include_columns=wanted,
+        check_utf8=False,  # checked once already, by `_check_text` or the transcoding
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
