@@ -379,21 +379,45 @@ def _convert_options(source: InputFile, header: list[str]) -> pcsv.ConvertOption
 
 def _csv_bytes(source: InputFile, path: Path) -> bytes:
     """The file as UTF-8 with the header first: a profile's encoding decoded, and the
-    lines it says come before the header left out."""
+    lines it says come before the header left out (before decoding where the encoding
+    writes a newline as one byte, so the file is copied once)."""
     data = path.read_bytes()
     profile = source.profile
     if profile is None:
         return data
+    start = 0
+    one_byte_newline = _ascii_compatible(profile.encoding)
+    if profile.skip_rows and one_byte_newline:
+        start = _after_lines(data, profile.skip_rows)
     if _transcoded(source):
         try:
-            data = data.decode(profile.encoding).encode("utf-8")
+            data = str(memoryview(data)[start:], profile.encoding).encode("utf-8")
         except UnicodeDecodeError as err:
             raise InputError(source.name, f"profile {profile.key('encoding')}: not "
-                                          f"{profile.encoding}: byte {err.start} cannot be decoded") from err
-    if profile.skip_rows:
-        parts = data.split(b"\n", profile.skip_rows)
-        data = parts[-1] if len(parts) > profile.skip_rows else b""
-    return data
+                                          f"{profile.encoding}: byte {start + err.start} "
+                                          "cannot be decoded") from err
+        start = 0
+    if profile.skip_rows and not one_byte_newline:
+        start = _after_lines(data, profile.skip_rows)
+    return data[start:] if start else data
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return '\n;,"'.encode(encoding) == b'\n;,"'
+    except (LookupError, UnicodeError):
+        return False
+
+
+def _after_lines(data: bytes, lines: int) -> int:
+    """The offset after the first `lines` lines (the end when there are fewer)."""
+    at = 0
+    for _ in range(lines):
+        found = data.find(b"\n", at)
+        if found < 0:
+            return len(data)
+        at = found + 1
+    return at
 
 
 def _transcoded(source: InputFile) -> bool:

@@ -251,3 +251,14 @@ def test_profile_init_drafts_a_profile_that_loads_and_reads_the_file(tmp_path, c
     assert profile.columns["timestamp"] == {"column": "Buchungstag", "format": "%d.%m.%Y"}
     assert profile.columns["counterparty_name"] == {"column": "Empfänger"}
     assert profile.ignore == ("Saldo",)
+
+
+def test_a_byte_outside_the_encoding_is_named_by_its_offset_in_the_file(tmp_path):
+    folder(tmp_path, "Title\nRef,Acct,When,Amount,Type,Dir,Name",
+           ["R1,A1,2026-10-01T10:00:00Z,5,TRF,in,M\u00fcller"],
+           options="    encoding: ascii\n    skip_rows: 1",
+           extra="      direction: Dir\n      counterparty_name: Name\n", encoding="latin-1")
+    (source,) = list_inputs(tmp_path)
+    offset = (tmp_path / "export_10.csv").read_bytes().index(b"\xfc")
+    with pytest.raises(InputError, match=f"not ascii: byte {offset} cannot"):
+        read_file(source)
