@@ -475,6 +475,21 @@ def p2p_night_share(t: pd.DataFrame) -> pd.Series:
     return _share(_count(t, p2p_in & _night(t)), _count(t, p2p_in))
 
 
+def everyday_use_share(t: pd.DataFrame) -> pd.Series:
+    """Share of the account's active months (30-day blocks with any transaction) that
+    hold at least one everyday card purchase (any merchant but hotels, advertising and
+    alternative payments): 1.0 for an account its holder lives on, 0 for a pure conduit.
+
+    Example: card purchases at groceries and fuel in 5 of the 6 months money moved → 0.83.
+    """
+    block = t["day"] // 30
+    active = block.groupby(t["account"]).nunique()
+    special = HOTEL_MCCS | AD_MCCS | ALT_PAYMENT_MCCS
+    buy = (~t["inflow"]) & (t["channel"] == "card") & t["mcc"].notna() & ~t["mcc"].isin(special)
+    used = block[buy].groupby(t.loc[buy, "account"]).nunique()
+    return (used.reindex(active.index).fillna(0.0) / active).astype(float)
+
+
 def fee_memo_out_count(t: pd.DataFrame) -> pd.Series:
     """Outgoing payments whose memo reads like rent, housing, transport or recruitment fees."""
     return _count(t, (~t["inflow"]) & t["memo"].str.contains(FEE_MEMO, regex=True))
@@ -549,6 +564,7 @@ TRANSACTION_FEATURES: tuple[Callable[[pd.DataFrame], pd.Series], ...] = (
     p2p_night_share,
     fee_memo_out_count,
     fee_to_payer_count,
+    everyday_use_share,
     round_transfer_weeks,
 )
 

@@ -52,9 +52,10 @@ class RoleSettings:
     fee_payments: int = 2
     cohort_accounts: int = 5
     funnel_regions: int = 3
+    everyday_use: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("forward_share", "collect_share"):
+        for name in ("forward_share", "collect_share", "everyday_use"):
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise ValueError(f"`{name}` in role settings must be in (0, 1]; got {value}")
