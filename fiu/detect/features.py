@@ -323,6 +323,30 @@ def sweep_share_48h(t: pd.DataFrame) -> pd.Series:
     return _share(sw.groupby("account")["amount"].sum(), _in_amount(t)).clip(upper=1.0)
 
 
+def sweeps_48h(t: pd.DataFrame) -> pd.DataFrame:
+    """Money each account sweeps to each payee within 48 h of receiving: account, cp,
+    amount. Kept with the summary so that, once parties are resolved, a sweep to the
+    holder's own account elsewhere is not a sweep to someone (`sweep_to_other_share`)."""
+    sw = _swept(t, 48)
+    if sw.empty:
+        return pd.DataFrame({"account": [], "cp": [], "amount": []})
+    return sw.groupby(["account", "cp"], sort=True)["amount"].sum().reset_index()
+
+
+def sweep_to_other_share(sweeps: pd.DataFrame, inflow: pd.Series, party: dict[str, str],
+                         accounts: pd.Index) -> pd.Series:
+    """`sweep_to_one_share_48h` with the account's own party left out as a payee: moving
+    tips to one's own savings at another bank is not forwarding them to a controller."""
+    if sweeps.empty:
+        return pd.Series(0.0, index=accounts)
+    own = sweeps["account"].map(party).to_numpy() == sweeps["cp"].map(party).to_numpy()
+    other = sweeps[~own]
+    top = other.groupby("account")["amount"].max()
+    got = inflow.reindex(top.index)
+    share = (top / got[got > 0]).clip(upper=1.0)
+    return share.reindex(accounts).fillna(0.0)
+
+
 def sweep_to_one_share_48h(t: pd.DataFrame) -> pd.Series:
     """Share of money received that goes to one single payee within 48 h (LAB-1, ESC-6).
 

@@ -94,6 +94,30 @@ def party_forwarding(records: pd.DataFrame, payouts: pd.DataFrame,
                          "share": np.clip(share, 0.0, 1.0)})
 
 
+def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
+                             share: float) -> frozenset[str]:
+    """Personal accounts forwarding at least `share` of what they receive to other
+    accounts of their own party.
+
+    A subject's account that does so is either savings moved between one's own banks or
+    a victim's account resolved into her controller's party through the phone or e-mail
+    he put on it; packages leave it out (when in doubt, protect) and keep the rest.
+    """
+    if payouts.empty:
+        return frozenset()
+    ent = dict(zip(records["ref"], records["entity_id"]))
+    personal = set(records.loc[(records["kind"] == "account") & ~records["is_business"].astype(
+        bool), "ref"])
+    p = payouts[payouts["account"].isin(personal)]
+    own = p["cp"].map(ent).to_numpy() == p["account"].map(ent).to_numpy()
+    to_own = p[own & (p["cp"] != p["account"]).to_numpy()]
+    if to_own.empty:
+        return frozenset()
+    top = to_own.groupby(["account", "cp"])["amount"].sum().groupby(level=0).max()
+    got = inflow.reindex(top.index).fillna(0.0)
+    return frozenset(top.index[(got > 0) & (top >= share * got)])
+
+
 def role_evidence(
     records: pd.DataFrame,
     account_features: pd.DataFrame,

@@ -79,8 +79,10 @@ def victim_refs(case: dict) -> set[str]:
         if subject.get("role") == POTENTIAL_VICTIM
         for ref in subject["refs"]
     }
+    protected = {ref for subject in case.get("subjects", [])
+                 for ref in subject.get("protected_refs", [])}
     ads = {r["ref"] for r in case.get("records", []) if r.get("source") == ONLINE_AD}
-    return by_role | ads
+    return by_role | protected | ads
 
 
 def is_victim_record(ref: str, victims: set[str], case: dict) -> bool:
@@ -262,9 +264,11 @@ def _redactor(case: dict, records: dict[str, dict]) -> Callable[[str], str]:
     names: set[str] = set()
     for subject in case.get("subjects", []):
         if subject.get("role") != POTENTIAL_VICTIM:
-            continue
-        found = list(subject.get("names", []))
-        found += [records[ref].get("name") or "" for ref in subject["refs"] if ref in records]
+            found = [records[ref].get("name") or "" for ref in subject.get("protected_refs", [])
+                     if ref in records]
+        else:
+            found = list(subject.get("names", []))
+            found += [records[ref].get("name") or "" for ref in subject["refs"] if ref in records]
         for name in found:
             names.add(name.strip())
             names.update(part for part in re.split(r"[\s,]+", name) if len(part) >= 3)
