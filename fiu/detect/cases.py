@@ -405,23 +405,26 @@ def _typologies(scores: pd.Series, share: float) -> list[str]:
 def shows_conduct(X: pd.DataFrame, rules: Sequence[Rule],
                   settings: DetectSettings = DEFAULT_SETTINGS) -> pd.Series:
     """Per candidate network (a row of `model_matrix`): do typology rules hit on at least
-    `settings.conduct_indicators` distinct indicators of conduct? General red flags
+    `settings.conduct_indicators` distinct indicators of conduct of one typology? General red flags
     alone (structuring, shared identifiers) are not evidence of trafficking, nor is
     structure alone (`structural_indicators`: one owner of spas in several states,
     accounts at several banks), which a licensed chain shows as well; and no single red
     flag is by itself indicative (FIN-2014-A008, FIN-2020-A008): night tips paid by app,
     or cash banked in several states, are ordinary lives until a second kind of conduct
-    corroborates them. Only such networks can become cases."""
+    of the same typology corroborates them (one member's night tips and another's
+    shared phone tell no one story). Only such networks can become cases."""
     conduct = [r for r in rules if r.typology != "general"
                and r.indicator not in settings.structural_indicators and f"rule:{r.id}" in X]
     if not conduct:
         return pd.Series(False, index=X.index)
     hit = X[[f"rule:{r.id}" for r in conduct]].gt(0).to_numpy()
-    indicators = sorted({r.indicator for r in conduct})
-    per_indicator = np.column_stack([
-        hit[:, [k for k, r in enumerate(conduct) if r.indicator == ind]].any(axis=1)
-        for ind in indicators])
-    return pd.Series(per_indicator.sum(axis=1) >= settings.conduct_indicators, index=X.index)
+    best = np.zeros(len(X), dtype=int)
+    for typology in sorted({r.typology for r in conduct}):
+        indicators = sorted({r.indicator for r in conduct if r.typology == typology})
+        distinct = sum(hit[:, [k for k, r in enumerate(conduct) if r.indicator == ind]].any(axis=1)
+                       for ind in indicators)
+        best = np.maximum(best, distinct)
+    return pd.Series(best >= settings.conduct_indicators, index=X.index)
 
 
 def score_cases(

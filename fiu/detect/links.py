@@ -66,8 +66,15 @@ def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
     rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
     rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
     persons = people(recs)
+    # A registry often drops a middle name ("Adriana C. Myers" for the account's
+    # "Myers, Adriana Christopher"; initials are already gone): first and last word too.
+    words = persons["name_norm"].str.split()
+    longer = words.str.len() >= 3
+    persons = pd.concat([persons, persons[longer].assign(
+        name_norm=words[longer].str[0] + " " + words[longer].str[-1])]).drop_duplicates()
     # A name borne by two or more people resolves to nobody: too ambiguous to link.
-    persons = persons[~persons["name_norm"].isin(namesake_names(recs))]
+    per_name = persons.groupby("name_norm")["entity_id"].nunique()
+    persons = persons[~persons["name_norm"].isin(per_name[per_name > 1].index)]
     m = rows.merge(persons, on="name_norm").rename(columns={"entity_id": "person"})
     return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
 

@@ -85,7 +85,8 @@ class DetectSettings:
     # not what it does: a licensed chain has all of them. A case needs at least one
     # typology rule hit on another indicator, as general red flags alone never make one.
     structural_indicators: tuple[str, ...] = ("IMB-4", "GEN-2", "GEN-3")
-    # Distinct indicators of conduct a case needs: no single red flag is indicative.
+    # Distinct indicators of conduct of one typology a case needs: no single red flag
+    # is indicative.
     conduct_indicators: int = 2
 
     def __post_init__(self) -> None:

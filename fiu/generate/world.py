@@ -27,7 +27,7 @@ from ..contract import (
 )
 from .book import BANKS, WorldBook
 from .corrupt import corrupt_table
-from .networks import NARROW, VICTIM, WIDE, Network, plant_networks
+from .networks import NARROW, VICTIM, WIDE, Network, Ranges, plant_networks
 from .population import Population, plant_population
 from .timeline import iso_timestamps
 from .shapes import SHAPES, write_profiles
@@ -64,6 +64,7 @@ def generate_world(
     out_dir: Path, seed: int = 7, scale: float = 1.0, truth_path: Path | None = None,
     partner_shapes: bool = False,
     wide: bool = False,
+    ranges: Ranges | None = None,
 ) -> Path:
     """Write a synthetic input folder to `out_dir` and its truth file; return its path.
 
@@ -74,7 +75,8 @@ def generate_world(
     The truth goes to `truth_path`, by default `<out_dir>.truth.json` next to the folder
     (never inside it), in the shape of docs/architecture.md §6. With `partner_shapes`,
     the banks in `shapes.SHAPES` write their transactions in their own export shape,
-    with their mapping profiles in `partners/` (the same world otherwise).
+    with their mapping profiles in `partners/` (the same world otherwise). `ranges`
+    replaces `WIDE` (and implies `wide`) for a world drawn from other ranges.
 
     >>> generate_world(Path("world"), seed=7)          # doctest: +SKIP
     PosixPath('world.truth.json')
@@ -96,8 +98,9 @@ def generate_world(
         )
     rng = np.random.default_rng(seed)
     book = WorldBook(rng)
-    pop = plant_population(book, scale, wide)
-    networks = plant_networks(book, pop, scale, WIDE if wide else NARROW)
+    ranges = ranges or (WIDE if wide else NARROW)
+    pop = plant_population(book, scale, ranges.wide)
+    networks = plant_networks(book, pop, scale, ranges)
 
     tables: dict[str, tuple[str, pa.Table, np.ndarray]] = {}
     txns = book.txn_columns()
