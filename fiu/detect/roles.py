@@ -38,11 +38,12 @@ of it to one party. Then, for each party of a case:
    ≥ `funnel_regions` states within 30 days (FUN-1) that its holder does not live on
    (or any such account in a sex- or labor-trafficking case), as funnel accounts are
    often opened in victims' names, however fast or fully they are drained.
-4. When in doubt, protect: in sex- and labor-trafficking cases (illicit massage,
-   escort / online commercial sex, labor trafficking) every other person is a
-   `potential_victim` too. A wrong victim costs a lead; a wrong subject can cost a
-   person their bank account. In other cases (funnel accounts) a person with no sign
-   of exploitation is a `subject`.
+4. When in doubt, protect: every other person is a `potential_victim` too, named in
+   no package. A wrong victim costs a lead; a wrong subject can cost a person their
+   bank account. In sex- and labor-trafficking cases (illicit massage, escort / online
+   commercial sex, labor trafficking) that is the typology's own presumption; in other
+   cases (funnel accounts) a person with no sign of profit is most often someone the
+   network grew to — a namesake's household, an employer's staff — not its core.
 
 Every decision carries its reasons in words, for the analysts to check.
 """
@@ -232,7 +233,8 @@ def decide_role(evidence: pd.Series, protective: bool,
     if protective:
         return POTENTIAL_VICTIM, ["no evidence of owning, running or profiting from the "
                                   "operation: protected, as in every sex- or labor-trafficking case"]
-    return SUBJECT, ["in the network, with no sign of being exploited"]
+    return POTENTIAL_VICTIM, ["no evidence of owning, running or profiting from the operation: "
+                              "not named (when in doubt, protect)"]
 
 
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
@@ -244,6 +246,5 @@ def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str]
         if party in evidence.index:
             out[party] = decide_role(evidence.loc[party], protective, settings)
         else:  # a party with no record (known only as a counterparty)
-            out[party] = (POTENTIAL_VICTIM, ["no record to judge by"]) if protective else (
-                SUBJECT, ["in the network, with no sign of being exploited"])
+            out[party] = (POTENTIAL_VICTIM, ["no record to judge by"])
     return out
