@@ -61,7 +61,9 @@ class Ranges:
     The default world (`wide=False`) keeps the narrow values it always had (so its
     figures stay comparable); `WIDE` draws per network: how many banks the controller
     holds accounts at, the share of victims' money forwarded, the longest delay before
-    forwarding, and (escort) the chance that an advertised woman holds an account.
+    forwarding, (escort) the chance that an advertised woman holds an account, and
+    (funnel) the chance that the first funnel account is an accomplice's own, lived-on
+    account and how many everyday purchases a month he makes on it.
     """
 
     wide: bool = False
