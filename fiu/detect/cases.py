@@ -28,7 +28,7 @@ from .features import (
     sweeps_48h,
     transaction_features,
 )
-from .links import case_ties, is_massage
+from .links import case_ties, is_massage, one_slip
 from .model import CaseModel, default_model
 from .networks import (
     combine_flows,
@@ -338,8 +338,8 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
         protected = [] if victim or g["is_business"].any() else _protected_accounts(
             g, c.self_forwarding)
         if protected:
-            reasons.append(f"{len(protected)} of its accounts are in a name sharing no word "
-                           "with its other accounts', or forward most of what they receive "
+            reasons.append(f"{len(protected)} of its accounts are in a family name none of "
+                           "its other accounts bears, or forward most of what they receive "
                            "to them: left out of packages, as a victim's account may be "
                            "resolved into her controller's party through the phone he put "
                            "on it")
@@ -361,15 +361,17 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
 
 
 def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> list[str]:
-    """Accounts of one subject party (a person) that may be a victim's: in a name that
-    shares no word with the name on any other of its accounts, or forwarding most of
+    """Accounts of one subject party (a person) that may be a victim's: in a family name
+    (last word, within one typing slip) that no other of its accounts bears — a woman
+    housed with her controller may share his first name, phone and address, never his
+    account's family name by chance — or forwarding most of
     what they receive to its other accounts (when in doubt, protect: even all of them)."""
     acc = g[g["kind"] == "account"].drop_duplicates("ref")
-    words = {ref: set(name.split()) if isinstance(name, str) else set()
-             for ref, name in zip(acc["ref"], acc["name_norm"])}
-    other_name = {ref for ref, w in words.items()
-                  if len(words) > 1 and not any(w & v for o, v in words.items() if o != ref)}
-    return sorted(other_name | (set(words) & self_forwarding))
+    family = {ref: name.split()[-1] if isinstance(name, str) and name.split() else ""
+              for ref, name in zip(acc["ref"], acc["name_norm"])}
+    other_name = {ref for ref, last in family.items() if len(family) > 1 and not any(
+        last and other and one_slip(last, other) for o, other in family.items() if o != ref)}
+    return sorted(other_name | (set(family) & self_forwarding))
 
 
 def _hit_refs(entity_refs: dict, level: str, key: str, net_refs: list[str]) -> list[str]:

@@ -81,7 +81,7 @@ def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
     return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
 
 
-def _one_slip(a: str, b: str) -> bool:
+def one_slip(a: str, b: str) -> bool:
     """A dropped or added letter, or two neighbouring letters swapped; never a letter
     changed for another ("malia" and "malik" may be two people)."""
     from rapidfuzz.distance import OSA, Indel
@@ -109,7 +109,7 @@ def _misspelt(rows: pd.DataFrame, persons: pd.DataFrame, ambiguous: set[str]) ->
         if len(words) < 2:
             continue
         near = {other for w in (words[0], words[-1]) for other in by_word.get(w, ())
-                if _one_slip(name, other)}
+                if one_slip(name, other)}
         if len(near) == 1:
             found[name] = near.pop()
     if not found:
