@@ -7,7 +7,9 @@
   share of the cases naming it whose network is of that typology.
 - Entity resolution: pairwise precision, recall and F1 over accounts and osint records.
 - Validation: injected invalid rows caught, valid rows wrongly quarantined.
-- Leaks: every package checked against CONTRACT §4, counted by kind.
+- Leaks: every package checked against CONTRACT §4, counted by kind; a victim's name
+  is not counted where the package names a subject of that name through records none
+  of which is a victim's (a namesake).
 - What partners experience: packages that name no subject, and per typology the share
   of each planted network's core (the parties whose role is `subject`) named as a
   subject in at least one package.
@@ -159,7 +161,7 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
     # A full name leaks wherever it stands as words; a single name ("Amber", a stage
     # name) only as a whole value, or "TLP:AMBER" would count as a leak.
     names = {n.casefold() for n in victims.get("names", [])}
-    full_names = [re.compile(rf"\b{re.escape(n)}\b") for n in sorted(names) if " " in n.strip()]
+    full_names = {n: re.compile(rf"\b{re.escape(n)}\b") for n in sorted(names) if " " in n.strip()}
     single_names = {n for n in names if " " not in n.strip()}
     accounts_by_partner: dict[str, set[str]] = defaultdict(set)
     for ref in truth["entities"]:
@@ -175,12 +177,18 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         recipient = package["recipient"]
         strings = list(_strings(package)) + _other_file_strings(package_path.parent)
         where = f"{package_path.parent.parent.name}/{recipient['id']}"
+        # A subject shown through records none of which is a victim's may share a
+        # victim's name (a namesake elsewhere in the world): that name is the subject's.
+        own = {n.casefold() for s in package.get("subjects") or []
+               if not set(s.get("refs", [])) & victim_refs for n in s.get("names", [])}
+        patterns = [p for n, p in full_names.items() if n not in own]
         for text in strings:
             folded = text.casefold()
             if text in victim_refs or text in victim_accounts:
                 kinds["potential_victim_record"] += 1
                 leaks.append(f"{where}: potential victim's record {text}")
-            if folded in single_names or any(p.search(folded) for p in full_names):
+            if (folded in single_names and folded not in own) or any(
+                    p.search(folded) for p in patterns):
                 kinds["potential_victim_name"] += 1
                 leaks.append(f"{where}: potential victim name in {text[:60]!r}")
             kind = ref_kind(text) if ":" in text else ""

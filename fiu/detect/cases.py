@@ -24,9 +24,11 @@ from .features import (
     network_features,
     party_features,
     prepare_transactions,
+    sweep_to_other_share,
+    sweeps_48h,
     transaction_features,
 )
-from .links import case_ties, is_massage
+from .links import case_ties, is_massage, one_slip
 from .model import CaseModel, default_model
 from .networks import (
     combine_flows,
@@ -37,7 +39,13 @@ from .networks import (
     party_records,
     payouts,
 )
-from .roles import POTENTIAL_VICTIM, SUBJECT, case_roles, role_evidence
+from .roles import (
+    POTENTIAL_VICTIM,
+    SUBJECT,
+    case_roles,
+    role_evidence,
+    self_forwarding_accounts,
+)
 from .rules import Rule, RuleHit, evaluate, load_rules
 from .settings import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, DetectSettings
 
@@ -56,6 +64,7 @@ class TransactionSummary:
     regions: pd.DataFrame  # account, region
     count: int = 0
     payouts: pd.DataFrame = field(default_factory=lambda: payouts_of_nothing())
+    sweeps: pd.DataFrame = field(default_factory=lambda: payouts_of_nothing())  # `sweeps_48h`
 
 
 def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> TransactionSummary:
@@ -83,7 +92,7 @@ def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> Tr
     )
     regions = t[["account", "region"]].dropna().drop_duplicates().sort_values(["account", "region"])
     return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t),
-                              payouts(t))
+                              payouts(t), sweeps_48h(t))
 
 
 def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary:
@@ -101,9 +110,12 @@ def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary
     paid = [p.payouts for p in parts if len(p.payouts)]
     paid_out = (pd.concat(paid, ignore_index=True).sort_values(["account", "cp"], kind="stable")
                 .reset_index(drop=True) if paid else payouts_of_nothing())
+    swept = [p.sweeps for p in parts if len(p.sweeps)]
+    sweeps = (pd.concat(swept, ignore_index=True).sort_values(["account", "cp"], kind="stable")
+              .reset_index(drop=True) if swept else payouts_of_nothing())
     return TransactionSummary(
         feats, combine_flows([p.flows for p in parts]), months, regions, sum(p.count for p in parts),
-        paid_out,
+        paid_out, sweeps,
     )
 
 
@@ -120,6 +132,8 @@ class Candidates:
     roles: pd.DataFrame  # role evidence per party (`roles.role_evidence`)
     summary: TransactionSummary
     seeds: set[str] = field(default_factory=set)
+    # personal accounts forwarding most of their inflow to their own party's accounts
+    self_forwarding: frozenset[str] = frozenset()
 
 
 def normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
@@ -174,6 +188,14 @@ def candidate_networks(
         party_features(ctx, ACCOUNT_PARTY_FEATURES, acc_refs)
     )
     account_features.index.name = "ref"
+    if "sweep_to_one_share_48h" in account_features and len(summary.sweeps):
+        # A sweep is to someone else: the holder's own accounts are one party (ESC-6, LAB-1).
+        inflow_in = summary.months.groupby("account")["in"].sum()
+        share = account_features["sweep_to_one_share_48h"]
+        account_features["sweep_to_one_share_48h"] = share.where(share.isna(), np.minimum(
+            share, sweep_to_other_share(summary.sweeps, inflow_in,
+                                        dict(zip(records["ref"], records["entity_id"])),
+                                        acc_refs)))
     ent_ids = pd.Index(sorted(records["entity_id"].unique()), name="ref")
     entity_features = party_features(ctx, ENTITY_FEATURES, ent_ids)
     hits = evaluate(rules, _feature_table(account_features), level="account")
@@ -195,8 +217,11 @@ def candidate_networks(
         dtype=float)
     roles = role_evidence(records, account_features, entity_features, summary.payouts, inflow,
                           settings.roles)
+    self_forwarding = self_forwarding_accounts(records, summary.payouts, inflow,
+                                               settings.roles.forward_share)
     return Candidates(records, account_features, entity_features, net_feats, members,
-                      sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds)
+                      sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds,
+                      self_forwarding)
 
 
 # --- model inputs -----------------------------------------------------------------------
@@ -310,9 +335,18 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
             etype = "person"
         else:
             etype = "unknown"
+        protected = [] if victim or g["is_business"].any() else _protected_accounts(
+            g, c.self_forwarding)
+        if protected:
+            reasons.append(f"{len(protected)} of its accounts are in a family name none of "
+                           "its other accounts bears, or forward most of what they receive "
+                           "to them: left out of packages, as a victim's account may be "
+                           "resolved into her controller's party through the phone he put "
+                           "on it")
         out.append({
             "entity_id": ent,
             "role": POTENTIAL_VICTIM if victim else SUBJECT,
+            **({"protected_refs": protected} if protected else {}),
             "role_reasons": list(dict.fromkeys(reasons)),
             "entity_type": etype,
             "names": _uniq(g["name"]),
@@ -324,6 +358,20 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
             "partners": _uniq(g["partner"]),
         })
     return sorted(out, key=lambda s: (s["role"] != SUBJECT, s["entity_id"]))
+
+
+def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> list[str]:
+    """Accounts of one subject party (a person) that may be a victim's: in a family name
+    (last word, within one typing slip) that no other of its accounts bears — a woman
+    housed with her controller may share his first name, phone and address, never his
+    account's family name by chance — or forwarding most of
+    what they receive to its other accounts (when in doubt, protect: even all of them)."""
+    acc = g[g["kind"] == "account"].drop_duplicates("ref")
+    family = {ref: name.split()[-1] if isinstance(name, str) and name.split() else ""
+              for ref, name in zip(acc["ref"], acc["name_norm"])}
+    other_name = {ref for ref, last in family.items() if len(family) > 1 and not any(
+        last and other and one_slip(last, other) for o, other in family.items() if o != ref)}
+    return sorted(other_name | (set(family) & self_forwarding))
 
 
 def _hit_refs(entity_refs: dict, level: str, key: str, net_refs: list[str]) -> list[str]:
@@ -358,16 +406,27 @@ def _typologies(scores: pd.Series, share: float) -> list[str]:
 
 def shows_conduct(X: pd.DataFrame, rules: Sequence[Rule],
                   settings: DetectSettings = DEFAULT_SETTINGS) -> pd.Series:
-    """Per candidate network (a row of `model_matrix`): does a typology rule hit on an
-    indicator of conduct? General red flags alone (structuring, shared identifiers) are
-    not evidence of trafficking, nor is structure alone (`structural_indicators`: one
-    owner of spas in several states, accounts at several banks), which a licensed chain
-    shows as well. Only such networks can become cases."""
-    conduct = [f"rule:{r.id}" for r in rules if r.typology != "general"
+    """Per candidate network (a row of `model_matrix`): do typology rules hit on at least
+    `settings.conduct_indicators` distinct indicators of conduct of one typology? General red flags
+    alone (structuring, shared identifiers) are not evidence of trafficking, nor is
+    structure alone (`structural_indicators`: one owner of spas in several states,
+    accounts at several banks), which a licensed chain shows as well; and no single red
+    flag is by itself indicative (FIN-2014-A008, FIN-2020-A008): night tips paid by app,
+    or cash banked in several states, are ordinary lives until a second kind of conduct
+    of the same typology corroborates them (one member's night tips and another's
+    shared phone tell no one story). Only such networks can become cases."""
+    conduct = [r for r in rules if r.typology != "general"
                and r.indicator not in settings.structural_indicators and f"rule:{r.id}" in X]
     if not conduct:
         return pd.Series(False, index=X.index)
-    return X[conduct].gt(0).any(axis=1)
+    hit = X[[f"rule:{r.id}" for r in conduct]].gt(0).to_numpy()
+    best = np.zeros(len(X), dtype=int)
+    for typology in sorted({r.typology for r in conduct}):
+        indicators = sorted({r.indicator for r in conduct if r.typology == typology})
+        distinct = sum(hit[:, [k for k, r in enumerate(conduct) if r.indicator == ind]].any(axis=1)
+                       for ind in indicators)
+        best = np.maximum(best, distinct)
+    return pd.Series(best >= settings.conduct_indicators, index=X.index)
 
 
 def score_cases(

@@ -323,6 +323,30 @@ def sweep_share_48h(t: pd.DataFrame) -> pd.Series:
     return _share(sw.groupby("account")["amount"].sum(), _in_amount(t)).clip(upper=1.0)
 
 
+def sweeps_48h(t: pd.DataFrame) -> pd.DataFrame:
+    """Money each account sweeps to each payee within 48 h of receiving: account, cp,
+    amount. Kept with the summary so that, once parties are resolved, a sweep to the
+    holder's own account elsewhere is not a sweep to someone (`sweep_to_other_share`)."""
+    sw = _swept(t, 48)
+    if sw.empty:
+        return pd.DataFrame({"account": [], "cp": [], "amount": []})
+    return sw.groupby(["account", "cp"], sort=True)["amount"].sum().reset_index()
+
+
+def sweep_to_other_share(sweeps: pd.DataFrame, inflow: pd.Series, party: dict[str, str],
+                         accounts: pd.Index) -> pd.Series:
+    """`sweep_to_one_share_48h` with the account's own party left out as a payee: moving
+    tips to one's own savings at another bank is not forwarding them to a controller."""
+    if sweeps.empty:
+        return pd.Series(0.0, index=accounts)
+    own = sweeps["account"].map(party).to_numpy() == sweeps["cp"].map(party).to_numpy()
+    other = sweeps[~own]
+    top = other.groupby("account")["amount"].max()
+    got = inflow.reindex(top.index)
+    share = (top / got[got > 0]).clip(upper=1.0)
+    return share.reindex(accounts).fillna(0.0)
+
+
 def sweep_to_one_share_48h(t: pd.DataFrame) -> pd.Series:
     """Share of money received that goes to one single payee within 48 h (LAB-1, ESC-6).
 
@@ -475,6 +499,21 @@ def p2p_night_share(t: pd.DataFrame) -> pd.Series:
     return _share(_count(t, p2p_in & _night(t)), _count(t, p2p_in))
 
 
+def everyday_use_share(t: pd.DataFrame) -> pd.Series:
+    """Share of the account's active months (30-day blocks with any transaction) that
+    hold at least one everyday card purchase (any merchant but hotels, advertising and
+    alternative payments): 1.0 for an account its holder lives on, 0 for a pure conduit.
+
+    Example: card purchases at groceries and fuel in 5 of the 6 months money moved → 0.83.
+    """
+    block = t["day"] // 30
+    active = block.groupby(t["account"]).nunique()
+    special = HOTEL_MCCS | AD_MCCS | ALT_PAYMENT_MCCS
+    buy = (~t["inflow"]) & (t["channel"] == "card") & t["mcc"].notna() & ~t["mcc"].isin(special)
+    used = block[buy].groupby(t.loc[buy, "account"]).nunique()
+    return (used.reindex(active.index).fillna(0.0) / active).astype(float)
+
+
 def fee_memo_out_count(t: pd.DataFrame) -> pd.Series:
     """Outgoing payments whose memo reads like rent, housing, transport or recruitment fees."""
     return _count(t, (~t["inflow"]) & t["memo"].str.contains(FEE_MEMO, regex=True))
@@ -549,6 +588,7 @@ TRANSACTION_FEATURES: tuple[Callable[[pd.DataFrame], pd.Series], ...] = (
     p2p_night_share,
     fee_memo_out_count,
     fee_to_payer_count,
+    everyday_use_share,
     round_transfer_weeks,
 )
 

@@ -66,10 +66,56 @@ def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
     rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
     rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
     persons = people(recs)
+    # A registry often drops a middle name ("Adriana C. Myers" for the account's
+    # "Myers, Adriana Christopher"; initials are already gone): first and last word too.
+    words = persons["name_norm"].str.split()
+    longer = words.str.len() >= 3
+    persons = pd.concat([persons, persons[longer].assign(
+        name_norm=words[longer].str[0] + " " + words[longer].str[-1])]).drop_duplicates()
     # A name borne by two or more people resolves to nobody: too ambiguous to link.
-    persons = persons[~persons["name_norm"].isin(namesake_names(recs))]
+    per_name = persons.groupby("name_norm")["entity_id"].nunique()
+    ambiguous = set(per_name[per_name > 1].index)
+    persons = persons[~persons["name_norm"].isin(ambiguous)]
+    rows = pd.concat([rows, _misspelt(rows, persons, ambiguous)], ignore_index=True)
     m = rows.merge(persons, on="name_norm").rename(columns={"entity_id": "person"})
     return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
+
+
+def one_slip(a: str, b: str) -> bool:
+    """A dropped or added letter, or two neighbouring letters swapped; never a letter
+    changed for another ("malia" and "malik" may be two people)."""
+    from rapidfuzz.distance import OSA, Indel
+
+    return Indel.distance(a, b) <= 1 or (sorted(a) == sorted(b) and OSA.distance(a, b) == 1)
+
+
+def _misspelt(rows: pd.DataFrame, persons: pd.DataFrame, ambiguous: set[str]) -> pd.DataFrame:
+    """Related names no person bears exactly, read as the one person name (of the same
+    first or last word) within one typing slip ("malik wng" for "malik wang", "andrew
+    wagn" for "andrew wang"); a name one slip from two people's names links nobody."""
+
+    known = set(persons["name_norm"])
+    loose = sorted(set(rows["name_norm"]) - known - ambiguous)
+    if not loose or persons.empty:
+        return rows.iloc[0:0]
+    by_word: dict[str, set[str]] = {}
+    for name in known:
+        words = name.split()
+        for w in (words[0], words[-1]) if words else ():
+            by_word.setdefault(w, set()).add(name)
+    found = {}
+    for name in loose:
+        words = name.split()
+        if len(words) < 2:
+            continue
+        near = {other for w in (words[0], words[-1]) for other in by_word.get(w, ())
+                if one_slip(name, other)}
+        if len(near) == 1:
+            found[name] = near.pop()
+    if not found:
+        return rows.iloc[0:0]
+    hit = rows[rows["name_norm"].isin(found)]
+    return hit.assign(name_norm=hit["name_norm"].map(found))
 
 
 SHARED_KINDS = (("phone_norm", "shares_phone"), ("email_norm", "shares_email"),

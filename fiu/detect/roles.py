@@ -16,7 +16,16 @@ of it to one party. Then, for each party of a case:
    - pays for the operation — advertising (≥ `ad_payments` ad payments in 90 days,
      ESC-1) or lodging in ≥ `hotel_regions` states within 30 days (ESC-2) — while
      keeping its own money (not forwarding `forward_share` of it to someone else);
-   - on a sanctions list, or in a court record or news item about trafficking (GEN-5).
+   - on a sanctions list, or in a court record or news item about trafficking (GEN-5);
+   - outside sex- and labor-trafficking cases, lends a funnel account and lives on the
+     cut: one of its accounts is fed by cash in ≥ `funnel_regions` states within 30
+     days (FUN-1) — deposits made by others, where the holder is not — and is also in
+     everyday use by its holder (everyday card purchases in at least `everyday_use` of
+     the months money moved), so the drains (FUN-2) leave behind money the holder
+     spends. An account opened in a victim's name is a conduit the controller holds:
+     cash in, drained out, no life of its own. Any sign of exploitation besides the
+     funnel itself (advertised, fees paid back, a cohort account) keeps the party
+     protected.
    In sex- and labor-trafficking cases, a registry's name alone does not outweigh
    signs of exploitation (rule 3): a victim may share an officer's name, so a party
    whose only sign of profit is that name, and whose money shows it exploited, is
@@ -26,13 +35,15 @@ of it to one party. Then, for each party of a case:
    `forward_share` of what they receive to one other party (ESC-6, LAB-1); pays fees
    or rent back to whoever pays them (LAB-5); one of ≥ `cohort_accounts` accounts
    opened together at one address or phone (LAB-2); an account fed by cash in
-   ≥ `funnel_regions` states within 30 days (FUN-1), as funnel accounts are often
-   opened in victims' names, however fast or fully they are drained.
-4. When in doubt, protect: in sex- and labor-trafficking cases (illicit massage,
-   escort / online commercial sex, labor trafficking) every other person is a
-   `potential_victim` too. A wrong victim costs a lead; a wrong subject can cost a
-   person their bank account. In other cases (funnel accounts) a person with no sign
-   of exploitation is a `subject`.
+   ≥ `funnel_regions` states within 30 days (FUN-1) that its holder does not live on
+   (or any such account in a sex- or labor-trafficking case), as funnel accounts are
+   often opened in victims' names, however fast or fully they are drained.
+4. When in doubt, protect: every other person is a `potential_victim` too, named in
+   no package. A wrong victim costs a lead; a wrong subject can cost a person their
+   bank account. In sex- and labor-trafficking cases (illicit massage, escort / online
+   commercial sex, labor trafficking) that is the typology's own presumption; in other
+   cases (funnel accounts) a person with no sign of profit is most often someone the
+   network grew to — a namesake's household, an employer's staff — not its core.
 
 Every decision carries its reasons in words, for the analysts to check.
 """
@@ -52,6 +63,7 @@ PROTECTIVE_TYPOLOGIES = frozenset(
 EVIDENCE_COLUMNS = (
     "business", "owner_of", "collects_from", "forward_share", "forward_to",
     "pays_operation", "trafficking_record", "advertised", "fee_payer", "cohort", "funnel",
+    "lives_on_funnel",
 )
 
 
@@ -81,6 +93,30 @@ def party_forwarding(records: pd.DataFrame, payouts: pd.DataFrame,
     share = np.divide(top["amount"].to_numpy(dtype=float), got, out=np.zeros(len(got)), where=got > 0)
     return pd.DataFrame({"party": top["party"].to_numpy(), "payee": top["payee"].to_numpy(),
                          "share": np.clip(share, 0.0, 1.0)})
+
+
+def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
+                             share: float) -> frozenset[str]:
+    """Personal accounts forwarding at least `share` of what they receive to other
+    accounts of their own party.
+
+    A subject's account that does so is either savings moved between one's own banks or
+    a victim's account resolved into her controller's party through the phone or e-mail
+    he put on it; packages leave it out (when in doubt, protect) and keep the rest.
+    """
+    if payouts.empty:
+        return frozenset()
+    ent = dict(zip(records["ref"], records["entity_id"]))
+    personal = set(records.loc[(records["kind"] == "account") & ~records["is_business"].astype(
+        bool), "ref"])
+    p = payouts[payouts["account"].isin(personal)]
+    own = p["cp"].map(ent).to_numpy() == p["account"].map(ent).to_numpy()
+    to_own = p[own & (p["cp"] != p["account"]).to_numpy()]
+    if to_own.empty:
+        return frozenset()
+    top = to_own.groupby(["account", "cp"])["amount"].sum().groupby(level=0).max()
+    got = inflow.reindex(top.index).fillna(0.0)
+    return frozenset(top.index[(got > 0) & (top >= share * got)])
 
 
 def role_evidence(
@@ -126,6 +162,16 @@ def role_evidence(
     out["fee_payer"] = per_party("fee_to_payer_count") >= s.fee_payments
     out["cohort"] = per_party("cohort_accounts_14d") >= s.cohort_accounts
     out["funnel"] = per_party("cash_in_regions_30d") >= s.funnel_regions
+    # FUN-1 and everyday use on the same account: the holder lives on a funnel.
+    if {"cash_in_regions_30d", "everyday_use_share"} <= set(account_features.columns):
+        f = account_features
+        lived = (f["cash_in_regions_30d"] >= s.funnel_regions) & (
+            f["everyday_use_share"] >= s.everyday_use)
+        values = acc["ref"].map(lived).fillna(False).astype(bool)
+        out["lives_on_funnel"] = values.groupby(acc["entity_id"].to_numpy()).max().reindex(
+            parties).fillna(False).astype(bool)
+    else:
+        out["lives_on_funnel"] = False
     return out[list(EVIDENCE_COLUMNS)]
 
 
@@ -150,18 +196,29 @@ def decide_role(evidence: pd.Series, protective: bool,
         profit.append("pays for advertising or lodging in several states and keeps its own money")
     if bool(e["trafficking_record"]):
         profit.append("on a sanctions list or in a court record or news item about trafficking")
+    # Rule 2, funnel holders: outside sex- and labor-trafficking cases, a person who lives
+    # on an account that others feed with cash from several states lends the account
+    # and keeps the cut, unless anything else shows them exploited.
+    lends_account = (not protective and bool(e.get("lives_on_funnel", False))
+                     and not (e["advertised"] or e["fee_payer"] or e["cohort"]))
+    if lends_account:
+        profit.append("lives on an account of its own (everyday purchases in most months) "
+                      "that others feed with cash from several states and that forwards "
+                      f"{_percent(float(e['forward_share']))} to one party: lends the "
+                      "account and keeps the cut")
     exploited = []
     if bool(e["advertised"]):
         exploited.append("the person advertised in an online ad")
-    if e["forward_share"] >= settings.forward_share:
+    if e["forward_share"] >= settings.forward_share and not lends_account:
         exploited.append(f"forwards {_percent(float(e['forward_share']))} of what it receives "
                          "to one party")
     if bool(e["fee_payer"]):
         exploited.append("pays fees or rent back to whoever pays it")
     if bool(e["cohort"]):
         exploited.append("one of many accounts opened together at one address or phone")
-    if bool(e["funnel"]):
-        exploited.append("account fed by cash deposits in several states")
+    if bool(e["funnel"]) and not lends_account:
+        exploited.append("account fed by cash deposits in several states, with no everyday "
+                         "use of its own: funnel accounts are often opened in victims' names")
     # A registry names an owner by name alone; when that is the only sign of profit and
     # the money shows the party exploited, the name may be a namesake's: protect.
     name_only = len(profit) == 1 and e["owner_of"] >= 1
@@ -176,7 +233,8 @@ def decide_role(evidence: pd.Series, protective: bool,
     if protective:
         return POTENTIAL_VICTIM, ["no evidence of owning, running or profiting from the "
                                   "operation: protected, as in every sex- or labor-trafficking case"]
-    return SUBJECT, ["in the network, with no sign of being exploited"]
+    return POTENTIAL_VICTIM, ["no evidence of owning, running or profiting from the operation: "
+                              "not named (when in doubt, protect)"]
 
 
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
@@ -188,6 +246,5 @@ def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str]
         if party in evidence.index:
             out[party] = decide_role(evidence.loc[party], protective, settings)
         else:  # a party with no record (known only as a counterparty)
-            out[party] = (POTENTIAL_VICTIM, ["no record to judge by"]) if protective else (
-                SUBJECT, ["in the network, with no sign of being exploited"])
+            out[party] = (POTENTIAL_VICTIM, ["no record to judge by"])
     return out

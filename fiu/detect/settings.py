@@ -52,9 +52,10 @@ class RoleSettings:
     fee_payments: int = 2
     cohort_accounts: int = 5
     funnel_regions: int = 3
+    everyday_use: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("forward_share", "collect_share"):
+        for name in ("forward_share", "collect_share", "everyday_use"):
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise ValueError(f"`{name}` in role settings must be in (0, 1]; got {value}")
@@ -84,12 +85,19 @@ class DetectSettings:
     # not what it does: a licensed chain has all of them. A case needs at least one
     # typology rule hit on another indicator, as general red flags alone never make one.
     structural_indicators: tuple[str, ...] = ("IMB-4", "GEN-2", "GEN-3")
+    # Distinct indicators of conduct of one typology a case needs: no single red flag
+    # is indicative.
+    conduct_indicators: int = 2
 
     def __post_init__(self) -> None:
         for name in ("seed_weight", "typology_share"):
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise ValueError(f"`{name}` in detection settings must be in (0, 1]; got {value}")
+        if self.conduct_indicators < 1:
+            raise ValueError(
+                f"`conduct_indicators` in detection settings must be ≥ 1; got {self.conduct_indicators}"
+            )
         if self.min_fit_per_class < 1:
             raise ValueError(
                 f"`min_fit_per_class` in detection settings must be ≥ 1; got {self.min_fit_per_class}"

@@ -61,7 +61,9 @@ class Ranges:
     The default world (`wide=False`) keeps the narrow values it always had (so its
     figures stay comparable); `WIDE` draws per network: how many banks the controller
     holds accounts at, the share of victims' money forwarded, the longest delay before
-    forwarding, and (escort) the chance that an advertised woman holds an account.
+    forwarding, (escort) the chance that an advertised woman holds an account, and
+    (funnel) the chance that the first funnel account is an accomplice's own, lived-on
+    account and how many everyday purchases a month he makes on it.
     """
 
     wide: bool = False
@@ -69,6 +71,10 @@ class Ranges:
     forward_share: tuple[float, float] = (0.40, 0.95)
     delay_hours: tuple[int, int] = (2, 168)
     victims_hold_accounts: tuple[float, float] = (0.3, 1.0)
+    # funnel: the chance that the first funnel account is an accomplice's own (else all
+    # are in victims' names), and how many everyday purchases a month he makes on it
+    accomplice_chance: tuple[float, float] = (0.2, 0.8)
+    accomplice_purchases: tuple[float, float] = (3.0, 40.0)
 
     def draw(self, rng: np.random.Generator, narrow_share: tuple[float, float],
              narrow_delay: tuple[int, int]) -> tuple[int, tuple[float, float], tuple[int, int], float]:
@@ -795,17 +801,22 @@ def plant_funnel_network(book: WorldBook, pop: Population, net: Network,
     n_funnels = int(rng.integers(2, 5))
     deposit_regions = _distinct_regions(rng, home, int(rng.integers(3, 6)))
     deposit_cities = _cities_in(rng, deposit_regions)
+    accomplice_chance = float(rng.uniform(*ranges.accomplice_chance)) if ranges.wide else 0.4
     for f in range(n_funnels):
-        in_victims_name = f > 0 or rng.random() < 0.6
+        in_victims_name = f > 0 or rng.random() >= accomplice_chance
         holder = book.new_person(
             book.address(book.city(deposit_regions[f % len(deposit_regions)])),
             age=(18, 40),
         )
         role = VICTIM if in_victims_name else SUBJECT
+        own_account = ranges.wide and not in_victims_name
         acct = _protected_account(
-            book, net, holder, role, opened_day=int(rng.integers(-90, -1))
+            book, net, holder, role,
+            opened_day=-int(rng.integers(200, 3650)) if own_account else int(rng.integers(-90, -1)),
         )
         _funnel_flows(book, acct, boss_accts, boss, deposit_cities, share, delay)
+        if own_account:
+            _lives_on_the_cut(book, acct, ranges)
     # GEN-5: the controller in a court record, the news or a sanctions list
     if rng.random() < 0.7:
         source = ("court_record", "news", "sanctions")[int(rng.integers(3))]
@@ -839,6 +850,25 @@ def plant_funnel_network(book: WorldBook, pop: Population, net: Network,
             **fields,  # type: ignore[arg-type]
         )
     _daily_spend(book, [boss_acct])
+
+
+def _lives_on_the_cut(book: WorldBook, acct: Account, ranges: Ranges) -> None:
+    """An accomplice lends his own, long-held account and lives on what the drains leave:
+    everyday card purchases at a drawn monthly rate, ATM cash, and (sometimes) wages of
+    a job of his own. Accounts opened in victims' names get none of it: the controller
+    holds the card."""
+    rng = book.rng
+    monthly = float(rng.uniform(*ranges.accomplice_purchases))
+    spending.everyday_spending(book, np.array([acct.index], np.int64), monthly * DAYS / 30)
+    k = int(rng.integers(2, 10))
+    local = local_times(rng, k, HOURS_DAY)
+    utc, off = to_utc(local, acct.region)
+    book.add_txns(np.full(k, acct.index), utc, off, rng.choice([60, 100, 200, 300], k) * 100,
+                  "out", "cash", counterparty_name="ATM WITHDRAWAL", city=acct.city,
+                  region=acct.region)
+    if rng.random() < 0.5:
+        spending.external_payroll(book, [acct], [f"{acct.city} LOGISTICS LLC".upper()],
+                                  np.array([float(rng.uniform(1200, 2600))]))
 
 
 def _funnel_flows(

@@ -110,7 +110,8 @@ def plant_population(book: WorldBook, scale: float, wide: bool = False) -> Popul
     """Plant the benign world into `book`; returns what the networks may draw on.
 
     `wide` adds look-alikes the default world lacks: licensed spa chains under one
-    owner across states (`_spa_chains`)."""
+    owner across states (`_spa_chains`), night-shift workers paid in tips, drivers paid
+    in cash on their routes and staffing agencies with real payroll (`lookalikes`)."""
     rng = book.rng
     people, buildings, households = _people(book, scale)
     primary: dict[str, Account] = {}
@@ -144,6 +145,10 @@ def plant_population(book: WorldBook, scale: float, wide: bool = False) -> Popul
     _remitters(book, pop, scale)
     _car_sales(book, pop, scale)
     _cash_businesses(book, pop, scale)
+    if wide:
+        from .lookalikes import plant_lookalikes  # it builds on this module's Population
+
+        plant_lookalikes(book, pop, scale)
     _benign_osint(book, pop, scale)
     return pop
 

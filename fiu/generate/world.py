@@ -27,7 +27,7 @@ from ..contract import (
 )
 from .book import BANKS, WorldBook
 from .corrupt import corrupt_table
-from .networks import NARROW, VICTIM, WIDE, Network, plant_networks
+from .networks import NARROW, VICTIM, WIDE, Network, Ranges, plant_networks
 from .population import Population, plant_population
 from .timeline import iso_timestamps
 from .shapes import SHAPES, write_profiles
@@ -66,6 +66,7 @@ def generate_world(
     partner_shapes: bool = False,
     wide: bool = False,
     contract_files: bool = False,
+    ranges: Ranges | None = None,
 ) -> Path:
     """Write a synthetic input folder to `out_dir` and its truth file; return its path.
 
@@ -79,7 +80,8 @@ def generate_world(
     with their mapping profiles in `partners/` (the same world otherwise), and bank-c
     sends camt.053 statements (`statements.py`: its rows then say only what a statement
     can). `contract_files` writes that same partner-shaped world in the contract's
-    files, the world a partner-shaped run is compared with.
+    files, the world a partner-shaped run is compared with. `ranges` replaces `WIDE`
+    (and implies `wide`) for a world drawn from other ranges.
 
     >>> generate_world(Path("world"), seed=7)          # doctest: +SKIP
     PosixPath('world.truth.json')
@@ -101,8 +103,9 @@ def generate_world(
         )
     rng = np.random.default_rng(seed)
     book = WorldBook(rng)
-    pop = plant_population(book, scale, wide)
-    networks = plant_networks(book, pop, scale, WIDE if wide else NARROW)
+    ranges = ranges or (WIDE if wide else NARROW)
+    pop = plant_population(book, scale, ranges.wide)
+    networks = plant_networks(book, pop, scale, ranges)
 
     tables: dict[str, tuple[str, pa.Table, np.ndarray]] = {}
     txns = book.txn_columns()

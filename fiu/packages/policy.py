@@ -2,7 +2,8 @@
 
 A bank sees open-source records and its own accounts and transactions; of other
 institutions only counts. Law enforcement sees open-source records and which partners
-hold related accounts, never account numbers. Nobody outside the analysts sees a
+hold related accounts, never account numbers; a subject known only from accounts is
+shown to it by its case-scoped id with the partners to ask, and nothing else. Nobody outside the analysts sees a
 potential victim: no name, no ref, no identifier, only how many. Identifiers of a
 subject are taken only from records the recipient may see, so a name known only from
 another bank's customer file never leaves that bank.
@@ -79,8 +80,10 @@ def victim_refs(case: dict) -> set[str]:
         if subject.get("role") == POTENTIAL_VICTIM
         for ref in subject["refs"]
     }
+    protected = {ref for subject in case.get("subjects", [])
+                 for ref in subject.get("protected_refs", [])}
     ads = {r["ref"] for r in case.get("records", []) if r.get("source") == ONLINE_AD}
-    return by_role | ads
+    return by_role | protected | ads
 
 
 def is_victim_record(ref: str, victims: set[str], case: dict) -> bool:
@@ -116,6 +119,18 @@ def view_for(recipient: Partner, case: dict) -> dict:
         if subject.get("role") == POTENTIAL_VICTIM:
             continue
         refs = sorted(ref for ref in subject["refs"] if can_see(ref))
+        held_at = sorted({ref_partner(ref) for ref in subject["refs"]
+                          if ref_kind(ref) == "account" and not is_victim_record(ref, victims, case)})
+        if not refs and recipient.kind != _FI and held_at:
+            # Law enforcement sees no account, but may learn that a subject exists and
+            # which partners hold its accounts: the lead, without an identifier.
+            subjects.append({"entity_id": subject["entity_id"],
+                             "entity_type": subject.get("entity_type", "unknown"),
+                             "names": [], "refs": [], "phones": [], "emails": [],
+                             "addresses": [], "regions": [], "ask_partners": held_at,
+                             "note": "known only from partner accounts: ask these partners "
+                                     "about this case and this id"})
+            continue
         if not refs:
             hidden_parties += 1
             continue
@@ -262,9 +277,11 @@ def _redactor(case: dict, records: dict[str, dict]) -> Callable[[str], str]:
     names: set[str] = set()
     for subject in case.get("subjects", []):
         if subject.get("role") != POTENTIAL_VICTIM:
-            continue
-        found = list(subject.get("names", []))
-        found += [records[ref].get("name") or "" for ref in subject["refs"] if ref in records]
+            found = [records[ref].get("name") or "" for ref in subject.get("protected_refs", [])
+                     if ref in records]
+        else:
+            found = list(subject.get("names", []))
+            found += [records[ref].get("name") or "" for ref in subject["refs"] if ref in records]
         for name in found:
             names.add(name.strip())
             names.update(part for part in re.split(r"[\s,]+", name) if len(part) >= 3)

@@ -117,7 +117,18 @@ def test_structure_alone_or_general_flags_alone_make_no_case():
 
     rules = [rule("imb.owner", "illicit_massage_business", "IMB-4"),
              rule("imb.night", "illicit_massage_business", "IMB-1"),
+             rule("imb.payroll", "illicit_massage_business", "IMB-3"),
+             rule("esc.tips", "escort_online_commercial_sex", "ESC-3"),
+             rule("esc.tips2", "escort_online_commercial_sex", "ESC-3"),
+             rule("lab.phone", "labor_trafficking", "LAB-3"),
              rule("gen.partners", "general", "GEN-2")]
-    X = pd.DataFrame({"rule:imb.owner": [1, 1, 0], "rule:imb.night": [0, 2, 0],
-                      "rule:gen.partners": [1, 0, 3]}, index=["chain", "imb", "general"])
-    assert shows_conduct(X, rules).to_dict() == {"chain": False, "imb": True, "general": False}
+    X = pd.DataFrame({"rule:imb.owner": [1, 1, 0, 1, 0, 0], "rule:imb.night": [0, 2, 0, 0, 0, 0],
+                      "rule:imb.payroll": [0, 1, 0, 0, 0, 0], "rule:esc.tips": [0, 0, 0, 1, 1, 1],
+                      "rule:esc.tips2": [0, 0, 0, 0, 1, 0], "rule:lab.phone": [0, 0, 0, 0, 0, 1],
+                      "rule:gen.partners": [1, 0, 3, 1, 0, 0]},
+                     index=["chain", "imb", "general", "chain+tips", "tips twice", "tips+phone"])
+    # structure or general flags alone never; one indicator of conduct (even hit by two
+    # rules) is not corroborated, nor one of each of two typologies; two of one are
+    assert shows_conduct(X, rules).to_dict() == {
+        "chain": False, "imb": True, "general": False, "chain+tips": False, "tips twice": False,
+        "tips+phone": False}

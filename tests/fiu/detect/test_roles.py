@@ -112,12 +112,13 @@ def test_manager_who_receives_workers_pay_and_pays_the_rent_is_a_subject():
         assert roles[f"account:bank-a:{w}"][0] == POTENTIAL_VICTIM
 
 
-def test_a_person_without_evidence_is_protected_only_in_sex_and_labor_cases():
+def test_a_person_without_evidence_of_profit_is_protected_in_every_case():
     accounts = [account("bank-a", "P1", "Sam Quiet")]
     entity_of = {"account:bank-a:P1": "ent-p"}
     txns = [t("P1", 1, 40.0, "out", "card")]
     assert roles_of(accounts, txns, entity_of, SEX)["account:bank-a:P1"][0] == POTENTIAL_VICTIM
-    assert roles_of(accounts, txns, entity_of, FUNNEL)["account:bank-a:P1"][0] == SUBJECT
+    # a funnel network grown to an employer's staff names none of them
+    assert roles_of(accounts, txns, entity_of, FUNNEL)["account:bank-a:P1"][0] == POTENTIAL_VICTIM
 
 
 def test_a_registry_name_alone_does_not_outweigh_signs_of_exploitation():
@@ -133,3 +134,62 @@ def test_a_registry_name_alone_does_not_outweigh_signs_of_exploitation():
     assert role == POTENTIAL_VICTIM and any("same name" in r for r in reasons)
     assert decide_role(evidence.copy().replace({0.85: 0.0}), protective=True)[0] == SUBJECT
     assert decide_role(evidence, protective=False)[0] == SUBJECT
+
+
+def funnel(acct, controller, lives_on_it, partner="bank-a", weeks=12):
+    """Cash deposited in three states into `acct` each week, 90 % wired on to
+    `controller` the next day; with `lives_on_it`, groceries bought on it every week."""
+    rows = []
+    for w in range(weeks):
+        h = 24 * 7 * w
+        for k, region in enumerate(("TX", "LA", "OK")):
+            rows.append(t(acct, h + 24 * k, 3000.0, "in", "cash", partner_id=partner, region=region))
+        rows.append(t(acct, h + 80, 8100.0, "out", "wire", partner_id=partner,
+                      counterparty_account=controller))
+        if lives_on_it:
+            rows.append(t(acct, h + 100, 85.0, "out", "card", partner_id=partner,
+                          merchant_category_code="5411", counterparty_name="HEB #12"))
+    return rows
+
+
+@pytest.fixture
+def funnels():
+    """A controller fed by two funnel accounts: one its holder lives on (an accomplice
+    lending his own account), one with no life of its own (opened in a victim's name)."""
+    accounts = [account("bank-a", "F1", "Dale Porter"), account("bank-a", "F2", "Lucia Reyes"),
+                account("bank-b", "C1", "Victor Hale")]
+    txns = funnel("F1", "bank-b:C1", True) + funnel("F2", "bank-b:C1", False)
+    entity_of = {"account:bank-a:F1": "ent-f1", "account:bank-a:F2": "ent-f2",
+                 "account:bank-b:C1": "ent-c"}
+    return accounts, txns, entity_of
+
+
+def test_a_person_living_on_a_funnel_account_lends_it_and_is_a_subject(funnels):
+    roles = roles_of(*funnels, FUNNEL)
+    role, reasons = roles["account:bank-a:F1"]
+    assert role == SUBJECT and any("lends the account and keeps the cut" in r for r in reasons)
+    assert roles["account:bank-b:C1"][0] == SUBJECT
+
+
+def test_a_funnel_account_with_no_life_of_its_own_is_protected(funnels):
+    role, reasons = roles_of(*funnels, FUNNEL)["account:bank-a:F2"]
+    assert role == POTENTIAL_VICTIM
+    assert any("often opened in victims' names" in r for r in reasons)
+
+
+def test_in_sex_and_labor_cases_living_on_a_funnel_is_no_sign_of_profit(funnels):
+    roles = roles_of(*funnels, SEX)
+    assert roles["account:bank-a:F1"][0] == roles["account:bank-a:F2"][0] == POTENTIAL_VICTIM
+
+
+def test_tips_moved_to_ones_own_savings_are_no_sweep_to_a_controller():
+    accounts = [account("bank-a", "S1", "Erin Cole"), account("bank-c", "S2", "Erin Cole")]
+    txns = takings_forwarded("S1", ["bank-c:S2"])
+    acc = typed("accounts", accounts)
+    one = pa.table({"ref": ["account:bank-a:S1", "account:bank-c:S2"], "entity_id": ["e", "e"]})
+    two = pa.table({"ref": ["account:bank-a:S1", "account:bank-c:S2"], "entity_id": ["e", "f"]})
+    summary = summarise_transactions(typed("transactions", txns))
+    share = {name: candidate_networks(summary, acc, None, ents, [], DetectSettings())
+             .account_features.loc["account:bank-a:S1", "sweep_to_one_share_48h"]
+             for name, ents in (("one party", one), ("two parties", two))}
+    assert share["one party"] == 0.0 and share["two parties"] >= 0.9

@@ -19,8 +19,10 @@ FORBIDDEN = {
                                 "777777", "777,777", "778777", "778,778", "ent-0000000000f9"],
     "bank-b": VICTIM_STRINGS + VICTIM_AMOUNTS + ["bank-a:", "SPA1", "txn:bank-a", "Golden Lotus Spa LLC",
                                 "+15125550100,", "778777", "778,778"],
-    "le-tx": VICTIM_STRINGS + ["account:", "txn:", "SPA1", "OWNER9", "T1", "T9", "ent-0000000000f9",
-                               "Li Wei", "+15125550199"],
+    # Law enforcement may see the owner's case-scoped id and which bank to ask (he is
+    # known only from bank-b's account), never his name, phone or account.
+    "le-tx": VICTIM_STRINGS + ["account:", "txn:", "SPA1", "OWNER9", "T1", "T9",
+                               "Li Wei", "+15125550199", "li.wei@"],
     "le-fed": VICTIM_STRINGS + ["account:", "txn:", "SPA1", "OWNER9", "T1", "T9", "Li Wei"],
 }
 RECIPIENTS = {"bank-a": BANK_A, "bank-b": BANK_B, "le-tx": LE_TX, "le-fed": LE_FED}

@@ -48,9 +48,58 @@ def test_a_case_of_victims_only_is_kept_with_the_reason_and_sent_to_nobody():
     assert all(package_files(case, r, STAMP) == {} for r in PARTNERS)
 
 
-def test_law_enforcement_without_a_visible_subject_gets_nothing():
+def test_law_enforcement_is_told_which_partner_to_ask_about_an_account_only_subject():
     case = copy.deepcopy(leaky_case())
-    # Only the owner's account is left as a subject: law enforcement sees no account.
-    case["subjects"] = [s for s in case["subjects"] if s["entity_id"] == "ent-0000000000f9"]
-    assert package_files(case, LE_FED, STAMP) == {}
-    assert route(case, PARTNERS)["recipients"] == ["bank-b"]
+    # Only the owner's account is left as a subject: law enforcement sees no account,
+    # but learns the subject exists and which bank to ask, and nothing that identifies it.
+    owner = next(s for s in case["subjects"] if s["entity_id"] == "ent-0000000000f9")
+    case["subjects"] = [owner]
+    view = view_for(LE_FED, case)
+    assert [(s["entity_id"], s["refs"], s["names"], s["ask_partners"]) for s in view["subjects"]] == [
+        ("ent-0000000000f9", [], [], ["bank-b"])]
+    files = package_files(case, LE_FED, STAMP)
+    assert files and all(ref.split(":")[-1] not in "".join(files.values())
+                         for ref in owner["refs"])
+    assert all(name not in "".join(files.values()) for name in owner["names"])
+    assert route(case, PARTNERS)["recipients"] == ["bank-b", "le-fed", "le-tx"]
+
+
+def test_law_enforcement_is_not_sent_to_a_bank_holding_only_victims_accounts():
+    case = with_victim_account_at_bank_c()
+    case["subjects"] = [s for s in case["subjects"]
+                        if s["entity_id"] in ("ent-0000000000f9", "ent-71c700000004")]
+    asks = {p for s in view_for(LE_FED, case)["subjects"] for p in s.get("ask_partners", [])}
+    assert asks == {"bank-b"}
+    assert "bank-c" not in view_for(LE_FED, case)["partners_to_ask"]
+
+
+def test_a_victims_account_resolved_into_her_controller_is_never_shown():
+    case = with_victim_account_at_bank_c()
+    # The resolver joined her account to the owner's party (his phone was on it):
+    # detection marks it protected, and no package shows it or sends to her bank.
+    owner = next(s for s in case["subjects"] if s["entity_id"] == "ent-0000000000f9")
+    victim = next(s for s in case["subjects"] if s["entity_id"] == "ent-71c700000004")
+    case["subjects"].remove(victim)
+    owner["refs"] = sorted([*owner["refs"], *victim["refs"]])
+    owner["protected_refs"] = victim["refs"]
+    assert package_files(case, BANK_C, STAMP) == {}
+    for recipient in PARTNERS:
+        text = "".join(package_files(case, recipient, STAMP).values())
+        assert "VICTIM4" not in text and "Rosa Vega" not in text and "bank-c" not in text
+
+
+def test_a_subjects_account_in_another_persons_name_is_protected():
+    import pandas as pd
+
+    from fiu.detect.cases import _protected_accounts
+
+    party = pd.DataFrame({"ref": ["account:bank-a:1", "account:bank-b:2", "account:bank-b:3",
+                                  "osint:AD1"],
+                          "kind": ["account", "account", "account", "osint"],
+                          "name_norm": ["alex thomas", "alex thomas", "alex pham", "angel"]})
+    # a shared first name (she lives with him, his phone on her account) is no tie
+    assert _protected_accounts(party, frozenset()) == ["account:bank-b:3"]
+    party.loc[1, "name_norm"] = "alex tomas"  # one slip in the family name is his
+    # savings moved to one's own other account: protected too (when in doubt)
+    assert _protected_accounts(party, frozenset({"account:bank-a:1"})) == [
+        "account:bank-a:1", "account:bank-b:3"]
