@@ -117,18 +117,25 @@ def _demo(args: argparse.Namespace, beam_args: list[str]) -> int:
     from fiu.io.writers import write_json
     from fiu.pipelines.run import run
 
-    if args.partner_shapes:
+    statements = args.partner_shapes
+    if statements:
         from fiu.generate.statements import VERSION
         from fiu.io.camt import require_schema
 
-        # Refused before anything is written: bank-c's statements would be refused anyway.
-        require_schema(VERSION, "demo --partner-shapes (bank-c sends camt.053 statements)")
+        # A statement is never read unvalidated: without its schema bank-c keeps the
+        # contract's shape.
+        try:
+            require_schema(VERSION, "bank-c's camt.053 statements")
+        except UsageError as err:
+            statements = False
+            print(f"note: {err}.\nThis demo writes bank-c's export in the contract's "
+                  "shape instead.", file=sys.stderr)
     folder = Path(args.dir)
     world, out = folder / "world", folder / "out"
     truth = folder / "truth.json"
     clock = time.perf_counter()
     generate_world(world, seed=args.seed, scale=args.scale, truth_path=truth,
-                   partner_shapes=args.partner_shapes)
+                   partner_shapes=args.partner_shapes, statements=statements)
     generated = time.perf_counter() - clock
     run(RunConfig(input_dir=str(world), out_dir=str(out), runner=args.runner), beam_args)
     report = evaluate(out, truth)

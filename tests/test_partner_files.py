@@ -110,11 +110,20 @@ def test_quarantine_lines_name_the_partners_own_column(both_shapes):
     assert flags and all(f["column"] == "direction" for f in flags)
 
 
-def test_a_demo_with_statements_but_no_schemas_stops_before_writing(tmp_path, monkeypatch, capsys):
+def test_a_demo_without_schemas_writes_bank_c_as_csv_and_says_so(tmp_path, monkeypatch, capsys):
+    """A statement is never read unvalidated: with no schema to check it against, the
+    demo writes bank-c's export in the contract's shape and the other banks in their shapes."""
     from fiu.cli import main
 
     monkeypatch.delenv("FIU_CAMT_SCHEMAS", raising=False)
-    assert main(["demo", "--dir", str(tmp_path / "demo"), "--partner-shapes"]) == 2
+    demo = tmp_path / "demo"
+    assert main(["demo", "--dir", str(demo), "--partner-shapes", "--scale", "0.05"]) == 0
     message = capsys.readouterr().err
     assert "camt.053.001.02.xsd" in message and "--camt-schemas" in message
-    assert not (tmp_path / "demo").exists()
+    assert "bank-c's export in the contract's shape" in message
+    world = demo / "world"
+    assert not list(world.glob("*.xml"))
+    assert (world / "transactions_bank-c.jsonl").is_file()
+    assert sorted(p.stem for p in (world / "partners").glob("*.yaml")) == ["bank-a", "bank-b"]
+    manifest = json.loads((demo / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["transactions"]["read"] > 0

@@ -167,8 +167,10 @@ SHAPES = {
 }
 
 
-def write_profiles(out_dir: Path) -> None:
+def write_profiles(out_dir: Path, skip: tuple[str, ...] = ()) -> None:
     folder = Path(out_dir) / "partners"
     folder.mkdir(parents=True, exist_ok=True)
     for partner, shape in SHAPES.items():
+        if partner in skip:
+            continue
         (folder / f"{partner}.yaml").write_text(shape.profile, encoding="utf-8")

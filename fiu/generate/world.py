@@ -67,6 +67,7 @@ def generate_world(
     wide: bool = False,
     contract_files: bool = False,
     ranges: Ranges | None = None,
+    statements: bool = True,
 ) -> Path:
     """Write a synthetic input folder to `out_dir` and its truth file; return its path.
 
@@ -81,7 +82,8 @@ def generate_world(
     sends camt.053 statements (`statements.py`: its rows then say only what a statement
     can). `contract_files` writes that same partner-shaped world in the contract's
     files, the world a partner-shaped run is compared with. `ranges` replaces `WIDE`
-    (and implies `wide`) for a world drawn from other ranges.
+    (and implies `wide`) for a world drawn from other ranges. Without `statements`,
+    bank-c keeps the contract's shape (for a machine without the camt schemas).
 
     >>> generate_world(Path("world"), seed=7)          # doctest: +SKIP
     PosixPath('world.truth.json')
@@ -113,10 +115,11 @@ def generate_world(
     statement_file = None
     for partner, name in TRANSACTION_FILES.items():
         table, eligible = _transactions_table(book, txns, partner)
-        if partner_shapes and partner in SHAPES and not contract_files:
+        own_shape = partner_shapes and (statements or partner != STATEMENT_BANK)
+        if own_shape and partner in SHAPES and not contract_files:
             name = SHAPES[partner].file_name
             shaped[name] = SHAPES[partner].write
-        if partner_shapes and partner == STATEMENT_BANK:
+        if own_shape and partner == STATEMENT_BANK:
             statement_file = name
         tables[name] = (TRANSACTIONS, table, eligible)
     for partner, name in ACCOUNT_FILES.items():
@@ -144,7 +147,7 @@ def generate_world(
         (shaped.get(name) or write_table)(table, out_dir / name)
     write_partners(out_dir / "partners.yaml")
     if shaped:
-        write_profiles(out_dir)
+        write_profiles(out_dir, skip=() if statements else (STATEMENT_BANK,))
 
     truth = _truth(book, pop, networks, invalid, seed, scale)
     truth_path.parent.mkdir(parents=True, exist_ok=True)
