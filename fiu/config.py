@@ -35,6 +35,8 @@ class RunConfig:
     max_rows_per_file: int = DEFAULT_MAX_ROWS_PER_FILE
     # Analysts' same/different pairs (`fiu.resolve.judgements`).
     judgements_path: str | None = None
+    # A weekly state folder (`fiu.state`): records, frozen model and ids kept run to run.
+    state_dir: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -66,9 +68,12 @@ class RunConfig:
         return asdict(self)
 
 
-def run_id(files: list[InputFile], config: RunConfig, versions: dict) -> str:
-    """Same inputs, configuration and code → same run id."""
+def run_id(
+    files: list[InputFile], config: RunConfig, versions: dict, state: str | None = None
+) -> str:
+    """Same inputs, configuration, code (and state version) → same run id."""
     material = {
+        **({"state": state} if state is not None else {}),
         "inputs": [(f.name, f.sha256) for f in files],
         "threshold": config.threshold,
         # Limits decide which rows are quarantined; the defaults leave ids as they were.
