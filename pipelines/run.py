@@ -312,10 +312,12 @@ def _run(cfg: RunConfig, beam_args: list[str] | None, key: str | None = None) ->
         events = run_events(staging / STATE_WORK, weekly.run)
         write_jsonl(staging / "changes.jsonl", events)
         resolution = manifest["resolution"]
+        building_started = time.perf_counter()
         built, manifest["state"] = build_version(
             weekly, staging / STATE_WORK, run, record["new_refs"], record["reports"],
             resolution.get("weights", {}), events, manifest["ended_at"],
         )
+        manifest["state"]["build_seconds"] = round(time.perf_counter() - building_started, 3)
         if "refit_drift" in resolution:
             manifest["state"]["model"]["refit_drift"] = resolution["refit_drift"]
     publish(staging, out)
