@@ -89,6 +89,37 @@ def only_grown(before: dict[str, frozenset], after: dict[str, frozenset], seen: 
     return grew, kept
 
 
+def explaining(history: list[dict]) -> tuple[set[str], set[str]]:
+    """Ids whose name changes.jsonl accounts for: those with an event after their
+    `new` or made `from` older ids (they kept or took a name the union would not give),
+    and every id an event names (a union's id taken earlier by another entity)."""
+    changed = {e["id"] for e in history if e["event"] != "new" or e.get("from")}
+    named = set()
+    for e in history:
+        named.update([e["id"], *e.get("merged", []), *e.get("from", []), *e.get("into", [])])
+    return changed, named
+
+
+def compare(stream: dict[str, str], batch: dict[str, str], history: list[dict]
+            ) -> dict[str, int]:
+    """Stream against batch, per record: ids that differ; of them, records whose
+    cluster differs (a model matter) and, in the same cluster, those whose difference
+    changes.jsonl does not account for (`explaining`)."""
+    changed, named = explaining(history)
+    stream_groups = set(groups(stream).values())
+    batch_groups = groups(batch)
+    moved = {r for i, refs in batch_groups.items() if refs not in stream_groups for r in refs}
+    differ = [r for r in stream if stream[r] != batch.get(r)]
+    same_cluster = [r for r in differ if r not in moved]
+    return {
+        "records": len(stream), "ids_differ": len(differ),
+        "records_in_another_cluster": len(moved),
+        "ids_differ_same_cluster": len(same_cluster),
+        "unexplained": sum(stream[r] not in changed and batch[r] not in named
+                           for r in same_cluster),
+    }
+
+
 def union_folder(weeks: list[Path], target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for n, week in enumerate(weeks, start=1):
@@ -170,26 +201,14 @@ def main() -> int:
     union = union_folder(weeks, work / "union")
     current = open_state(state)
     history = current.changes()
-    changed_after_new = {e["id"] for e in history if e["event"] != "new"}
     stream = entities(last)
     batch_results = {}
     for name, state_dir in (("same_model", seeded_state(current.model(), work / "state-seeded")),
                             ("own_fit", work / "state-fresh")):
         out = work / f"out-union-{name}"
         wall = fiu("run", str(union), "--out", str(out), "--state", str(state_dir))
-        batch = entities(out)
-        stream_groups = {frozenset(g) for g in groups(stream).values()}
-        moved = [r for r, i in batch.items()
-                 if frozenset(groups(batch)[i]) not in stream_groups]
-        differ = [r for r in stream if stream[r] != batch.get(r)]
-        same_cluster_differ = [r for r in differ if r not in set(moved)]
-        unexplained = [r for r in same_cluster_differ if stream[r] not in changed_after_new]
-        batch_results[name] = {
-            "wall_s": round(wall, 1), "records": len(stream), "ids_differ": len(differ),
-            "records_in_another_cluster": len(moved),
-            "ids_differ_same_cluster": len(same_cluster_differ),
-            "unexplained": len(unexplained),
-        }
+        batch_results[name] = {"wall_s": round(wall, 1),
+                               **compare(stream, entities(out), history)}
         print(name, json.dumps(batch_results[name]), file=sys.stderr, flush=True)
 
     grown = [r["entities_only_grown"] for r in rows[1:]]
