@@ -217,3 +217,17 @@ def test_a_cannot_link_judgement_keeps_a_pair_apart_in_every_later_run(weeks, tm
     ids = dict(zip(entities["ref"].to_pylist(), entities["entity_id"].to_pylist()))
     assert ids[a] != ids[b]
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_refit_fits_on_the_whole_store_and_publishes_a_new_model(weeks, tmp_path, capsys):
+    state = tmp_path / "state"
+    shutil.copytree(weeks["state"], state, symlinks=True)
+    before = open_state(state)
+    ids_before = before.registry(ENTITIES).ids  # read now: a refit drops the old version
+    assert main(["resolve", "refit", "--state", str(state)]) == 0
+    out = capsys.readouterr().out
+    assert "records that would change entity:" in out
+    after = open_state(state)
+    assert after.version.name == "000002-refit1" and after.run == before.run
+    assert after.model()["fitted_because"] == "refit requested"
+    assert after.registry(ENTITIES).ids == ids_before
