@@ -95,8 +95,23 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         max_field_chars=args.max_field_chars,
         max_rows_per_file=args.max_rows_per_file,
         judgements_path=args.judgements,
+        state_dir=args.state,
     )
     run(config, beam_args)
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from fiu.state.changes import changes_text
+
+    print(changes_text(args.state, run=args.run, id_=args.id, as_json=args.json))
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from fiu.state.refit import request_refit
+
+    print(request_refit(args.state))
     return 0
 
 
@@ -270,6 +285,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--judgements", metavar="FILE",
                      help="analysts' same/different pairs (CSV or JSON Lines: left_ref, "
                           "right_ref, judgement), applied as hard links and cuts")
+    run.add_argument("--state", metavar="DIR",
+                     help="a state folder for weekly runs: records, frozen match model, ids "
+                          "and packages sent so far are kept there (needs FIU_ID_KEY)")
     run.add_argument("--max-rows-per-file", type=int, default=DEFAULT_MAX_ROWS_PER_FILE, metavar="N",
                      help="a file with more rows is a bad file, exit 2 (default: %(default)s)")
 
@@ -336,6 +354,18 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("package_dir", help="a recipient folder, a case folder or packages/")
     verify.add_argument("--public-key", help="PEM public key the signature must be made with")
 
+    changes = commands.add_parser("changes", help="what changed, run by run, in a state folder")
+    changes.add_argument("state", help="a state folder (fiu run --state)")
+    changes.add_argument("--run", type=int, help="one run's events (default: the last run's)")
+    changes.add_argument("--id", help="where an entity or case id stands now, and its events")
+    changes.add_argument("--json", action="store_true", help="the events as JSON lines")
+
+    resolve = commands.add_parser("resolve", help="the state's frozen match model")
+    resolve_commands = resolve.add_subparsers(dest="resolve_command", required=True)
+    refit = resolve_commands.add_parser(
+        "refit", help="fit the match model anew on the next run (ids survive by majority)")
+    refit.add_argument("--state", required=True, help="a state folder (fiu run --state)")
+
     train = commands.add_parser("train", help="fit the case model on an input folder with labels")
     train.add_argument("input_dir")
     train.add_argument("--model-out", required=True)
@@ -373,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args, rest)
         handler = {"generate": _generate, "evaluate": _evaluate, "rules": _rules, "train": _train,
                    "profile": _profile, "release": _release, "verify": _verify,
-                   "explain": _explain}
+                   "explain": _explain, "changes": _changes, "resolve": _resolve}
         return handler[args.command](args)
     except FiuError as err:
         if args.debug:

@@ -34,6 +34,8 @@ class RunConfig:
     max_rows_per_file: int = DEFAULT_MAX_ROWS_PER_FILE
     # Analysts' same/different pairs (`fiu.resolve.judgements`).
     judgements_path: str | None = None
+    # A weekly state folder (`fiu.state`): records, frozen model and ids kept run to run.
+    state_dir: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -65,9 +67,11 @@ class RunConfig:
         return asdict(self)
 
 
-def run_material(config: RunConfig, versions: dict) -> dict:
-    """Everything but the records that a run id rests on: configuration and code."""
+def run_material(config: RunConfig, versions: dict, state: str | None = None) -> dict:
+    """Everything but the records that a run id rests on: configuration, code and,
+    for a weekly run, the state version it builds on."""
     return {
+        **({"state": state} if state is not None else {}),
         "threshold": config.threshold,
         # Limits decide which rows are quarantined; the defaults leave ids as they were.
         **({"limits": [config.max_field_chars, config.max_rows_per_file]}

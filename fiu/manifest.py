@@ -31,6 +31,9 @@ STAGES = (
     "ResolveEntities",
     "DetectCases",
     "AssemblePackages",
+    # Weekly runs (`--state`) only.
+    "StableIds",
+    "WriteStore",
 )
 
 

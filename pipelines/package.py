@@ -87,35 +87,49 @@ def unsent(cases):
         lambda c: [c["case_id"], c["no_package"]])
 
 
+REPORTS = "reports"
+
+
 class WritePackages(beam.DoFn):
-    def __init__(self, partners: list[Partner], out_dir: str, threshold: float) -> None:
+    def __init__(self, partners: list[Partner], out_dir: str, threshold: float,
+                 reported: dict | None = None) -> None:
         self.partners, self.out_dir, self.threshold = partners, out_dir, threshold
+        self.reported = reported
 
     def process(self, case: dict, stamp: RunStamp):
         if case["score"] < self.threshold:
             return
+        reports: list = []
+        previous = None if self.reported is None else self.reported.get(case["case_id"], {})
         with timed("AssemblePackages"):
-            recipients = write_case_packages(case, self.partners, self.out_dir, stamp)
+            recipients = write_case_packages(
+                case, self.partners, self.out_dir, stamp, previous, reports
+            )
         progress("AssemblePackages", f"{case['case_id']}: {', '.join(recipients) or 'no recipient'}")
         for recipient in recipients:
             yield recipient, 1
+        for recipient, report, sent in reports:
+            yield beam.pvalue.TaggedOutput(REPORTS, [case["case_id"], recipient, report, sent])
 
 
 class AssemblePackages(beam.PTransform):
     """`packages/<case_id>/<recipient>/` for every case at or above the threshold;
-    yields (recipient, number of packages)."""
+    yields (recipient, number of packages). With `reported` (a weekly state's last
+    package per case and recipient), `reports` holds `[case, recipient, report, sent]`
+    for every package, sent or (identical to the last) held back."""
 
-    def __init__(self, partners: list[Partner], out_dir: str, threshold: float) -> None:
+    def __init__(self, partners: list[Partner], out_dir: str, threshold: float,
+                 reported: dict | None = None) -> None:
         super().__init__()
         self.partners, self.out_dir, self.threshold = partners, out_dir, threshold
+        self.reported = reported
+        self.reports = None
 
     def expand(self, inputs):
         cases, stamp = inputs
-        return (
-            cases
-            | "WritePackages" >> beam.ParDo(
-                WritePackages(self.partners, self.out_dir, self.threshold),
-                beam.pvalue.AsSingleton(stamp),
-            )
-            | "PerRecipient" >> beam.CombinePerKey(sum)
-        )
+        written = cases | "WritePackages" >> beam.ParDo(
+            WritePackages(self.partners, self.out_dir, self.threshold, self.reported),
+            beam.pvalue.AsSingleton(stamp),
+        ).with_outputs(REPORTS, main="counts")
+        self.reports = written[REPORTS]
+        return written["counts"] | "PerRecipient" >> beam.CombinePerKey(sum)

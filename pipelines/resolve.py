@@ -161,6 +161,26 @@ def _fit_prior(histogram: dict, weights: MatchWeights, fitted: tuple) -> MatchWe
     return weights.fit_prior(values, np.array([histogram[v] for v in values.tolist()]), fitted[2])
 
 
+def _drift(pairs: pa.RecordBatch, used: MatchWeights, fitted: MatchWeights) -> dict:
+    """How many of these pairs the weights fitted on this run's records would decide
+    otherwise than the weights in use (a frozen model's drift)."""
+    levels, tf = pair_level_matrix(pairs, used), pair_tf(pairs, used)
+    now = used.match_weight(levels, tf) >= used.threshold_
+    refit = fitted.match_weight(levels, tf) >= fitted.threshold_
+    return {"pairs": float(len(now)), "matches": float(now.sum()),
+            "matches_after_refit": float(refit.sum()),
+            "pairs_changing_decision": float((now != refit).sum())}
+
+
+def _with_drift(stats: dict, drift: dict, fitted: MatchWeights) -> dict[str, object]:
+    """The stats, with what a refit of the frozen model would change."""
+    return {**stats, "refit_drift": {
+        **{k: int(v) for k, v in sorted(drift.items())},
+        "threshold_match_weight_after_refit": round(fitted.threshold_, 6),
+        "lambda_after_refit": float(f"{fitted.lambda_:.9g}"),
+    }}
+
+
 def _sum_counts(counts: Iterable[BlockingCounts]) -> BlockingCounts:
     return sum(counts, BlockingCounts())
 
@@ -210,11 +230,21 @@ class ResolveEntities(beam.PTransform):
     """
 
     def __init__(
-        self, settings: Optional[MatchSettings] = None, judgements: Optional[pa.Table] = None
+        self,
+        settings: Optional[MatchSettings] = None,
+        judgements: Optional[pa.Table] = None,
+        frozen: Optional[dict] = None,
+        freeze: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings or DEFAULT_SETTINGS
         self.judgements = judgements
+        # A weekly state's frozen model (`MatchWeights.as_dict`): decisions use it, and
+        # the weights fitted anew only measure the drift a refit would cause. `freeze`
+        # decides with the fitted weights as read back from their record, so that the
+        # next run, reading that record, decides exactly alike.
+        self.frozen = frozen
+        self.freeze = freeze or frozen is not None
 
     def expand(self, records: beam.PCollection) -> dict[str, beam.PCollection]:
         settings, judgements = self.settings, self.judgements
@@ -269,6 +299,16 @@ class ResolveEntities(beam.PTransform):
                 _fit_prior, beam.pvalue.AsSingleton(with_m), beam.pvalue.AsSingleton(fitted_u)
             )
         )
+        fitted = weights
+        if self.frozen is not None:
+            frozen = self.frozen
+            weights = once | "FrozenModel" >> beam.Map(
+                lambda _: MatchWeights.from_dict(frozen, settings)
+            )
+        elif self.freeze:
+            weights = fitted | "ReadBack" >> beam.Map(
+                lambda w: MatchWeights.from_dict(w.as_dict(), settings)
+            )
         explained = pairs | "ExplainPairs" >> beam.Map(
             timed_call("ResolveEntities", explained_pairs), beam.pvalue.AsSingleton(weights)
         )
@@ -287,10 +327,22 @@ class ResolveEntities(beam.PTransform):
             settings,
             judgements,
         )
+        stats = result | "Stats" >> beam.Map(lambda r: r[1])
+        if self.frozen is not None:
+            drift = (
+                pairs
+                | "Drift" >> beam.Map(
+                    _drift, beam.pvalue.AsSingleton(weights), beam.pvalue.AsSingleton(fitted)
+                )
+                | "SumDrift" >> beam.CombineGlobally(SumHistogram())
+            )
+            stats = stats | "WithDrift" >> beam.Map(
+                _with_drift, beam.pvalue.AsSingleton(drift), beam.pvalue.AsSingleton(fitted)
+            )
         return {
             "entities": result | "EntityBatches" >> beam.FlatMap(_entity_batches),
             "edges": explained,
-            "stats": result | "Stats" >> beam.Map(lambda r: r[1]),
+            "stats": stats,
         }
 
 

@@ -25,12 +25,16 @@ from fiu.ids import run_key
 from fiu.io.inputs import InputFile, list_inputs
 from fiu.io.lock import LOCK_FILE, out_dir_lock
 from fiu.io.readers import check_header
-from fiu.io.writers import write_json
+from fiu.io.writers import write_json, write_jsonl
 from fiu.manifest import build_manifest, kind_counts, summary_table, versions
 from fiu.packages.assemble import RunStamp, latest_observation
 from fiu.packages.partners import Partner, load_partners
 from fiu.resolve.judgements import load_judgements
 from fiu.resolve.settings import DEFAULT_SETTINGS
+from fiu.state.store import clear_leftovers, state_key
+from fiu.state.weekly import WeeklyRun, build_version, run_events, withdrawal_files
+from fiu.state.weekly import prepare as prepare_weekly
+from fiu.state.weekly import publish as publish_state
 from fiu.validate.report import validation_section
 from fiu.validate.suites import load_suites
 
@@ -42,6 +46,7 @@ from .outputs import (
 from .package import AssemblePackages, EnrichCases, RouteCases, unsent
 from .read import BAD_FILES, COUNTS, DIGESTS, QUARANTINED, ReadInputs
 from .resolve import ResolveEntities
+from .state import STATE_WORK, MergeStore, StableCaseIds, StableEntityIds, WriteStore, new_refs
 from .stages import NAMESPACE, progress
 from .tagged import MAIN, SplitTags
 from .validate import UNKNOWN_ACCOUNTS, ValidateRows
@@ -52,7 +57,7 @@ from .validate import UNKNOWN_ACCOUNTS, ValidateRows
 STAGING = ".partial"
 PUBLISHED = (
     "quarantine", "entities.parquet", "entity_edges.parquet", "cases.jsonl", "packages",
-    "validation",
+    "validation", "changes.jsonl",
 )
 AUDIT_LOG = "audit.jsonl"
 # What a previous run leaves in an out folder; cleared before a rerun writes anew.
@@ -66,6 +71,7 @@ def build(
     partners: list[Partner],
     suites: dict[str, dict],
     material: dict,
+    weekly: WeeklyRun | None = None,
 ) -> None:
     out = cfg.out_dir
     read = p | "ReadInputs" >> ReadInputs(files, cfg.skip_bad_files, cfg.limits())
@@ -74,24 +80,45 @@ def build(
     source_columns = {f.name: f.profile.source_columns() for f in files if f.profile}
     findings = quarantined | "WriteQuarantine" >> WriteQuarantine(out, source_columns)
     records = checked["accepted"] | "Normalise" >> Normalise()
+    if weekly is not None:
+        this_run = records
+        records = this_run | "MergeStore" >> MergeStore(weekly.stored, weekly.withdrawn)
+        records | "WriteStore" >> WriteStore(out)
+        new_refs(this_run) | "Record_new_refs" >> WriteRecord(out, "new_refs")
     tables = _by_kind(records)
-    id_key = run_key(f.sha256 for f in files)
-    judgements = load_judgements(cfg.judgements_path) if cfg.judgements_path else None
+    if weekly is not None:
+        id_key, judgements = weekly.key, weekly.judgements
+    else:
+        id_key = run_key(f.sha256 for f in files)
+        judgements = load_judgements(cfg.judgements_path) if cfg.judgements_path else None
     matching = replace(DEFAULT_SETTINGS, id_key=id_key)
-    resolved = records | "ResolveEntities" >> ResolveEntities(matching, judgements)
+    resolved = records | "ResolveEntities" >> ResolveEntities(
+        matching, judgements, frozen=weekly and weekly.model, freeze=weekly is not None
+    )
+    entities = resolved["entities"]
+    if weekly is not None:
+        entities = entities | "StableEntityIds" >> StableEntityIds(
+            weekly.entities, id_key, weekly.run, out)
     model = CaseModel.load(cfg.model_path) if cfg.model_path else None
-    detected = {**tables, "entities": resolved["entities"]} | "DetectCases" >> DetectCases(
+    detected = {**tables, "entities": entities} | "DetectCases" >> DetectCases(
         model=model, threshold=cfg.threshold, id_key=id_key
     )
+    found = detected["cases"]
+    if weekly is not None:
+        found = found | "StableCaseIds" >> StableCaseIds(weekly.cases, id_key, weekly.run, out)
     cases = (
-        {**tables, "cases": detected["cases"]} | "EnrichCases" >> EnrichCases()
+        {**tables, "cases": found} | "EnrichCases" >> EnrichCases()
         | "RouteCases" >> RouteCases(partners)
     )
-    stamp = _run_stamp(tables, read[DIGESTS], material)
-    packages = (cases, stamp) | "AssemblePackages" >> AssemblePackages(partners, out, cfg.threshold)
+    stamp = _run_stamp(tables, read[DIGESTS], material, weekly.run if weekly else 0)
+    assemble = AssemblePackages(partners, out, cfg.threshold,
+                                weekly.reported if weekly else None)
+    packages = (cases, stamp) | "AssemblePackages" >> assemble
+    if weekly is not None:
+        assemble.reports | "Record_reports" >> WriteRecord(out, "reports")
     counts = _counts(p, read[COUNTS], checked[COUNTS], quarantined)
     stamp_fields = stamp | "StampFields" >> beam.Map(lambda s: [s.run_id, s.generated_at])
-    resolved["entities"] | "WriteEntities" >> WriteEntities(out)
+    entities | "WriteEntities" >> WriteEntities(out)
     resolved["edges"] | "WriteEntityEdges" >> WriteEntityEdges(out, matching)
     cases | "WriteCases" >> WriteCases(out)
     for name, collection in (
@@ -113,7 +140,7 @@ def _by_kind(records):
     return records | "ByKind" >> SplitTags(*KINDS)
 
 
-def _run_stamp(tables, digests, material: dict):
+def _run_stamp(tables, digests, material: dict, number: int = 0):
     """Packages carry the run id (from the records read, see `fiu.config.run_id`) and
     the time of the newest record they rest on (or SOURCE_DATE_EPOCH), not the wall
     clock, so the same input gives byte-identical packages."""
@@ -129,7 +156,7 @@ def _run_stamp(tables, digests, material: dict):
            | "RunId" >> beam.Map(lambda found: run_id(material, found)))
     fixed = fixed_time()
     return latest | "Stamp" >> beam.Map(
-        lambda newest, run: RunStamp(run, fixed or newest or "1970-01-01T00:00:00Z"),
+        lambda newest, run: RunStamp(run, fixed or newest or "1970-01-01T00:00:00Z", number),
         run=beam.pvalue.AsSingleton(run),
     )
 
@@ -208,12 +235,17 @@ def stage_timings(result) -> dict[str, float]:
 
 
 def run(cfg: RunConfig, beam_args: list[str] | None = None) -> dict:
-    """Run the pipeline, alone in its out folder; returns the manifest it wrote."""
+    """Run the pipeline, alone in its out folder (and state folder); returns the
+    manifest it wrote."""
+    key = state_key() if cfg.state_dir else None  # before any folder is touched
     with out_dir_lock(Path(cfg.out_dir).resolve()):
-        return _run(cfg, beam_args)
+        if not cfg.state_dir:
+            return _run(cfg, beam_args)
+        with out_dir_lock(Path(cfg.state_dir).resolve(), "--state"):
+            return _run(cfg, beam_args, key)
 
 
-def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
+def _run(cfg: RunConfig, beam_args: list[str] | None, key: str | None = None) -> dict:
     started = _now()
     clock = time.perf_counter()
     # Absolute folders: workers may run elsewhere, and the report writer needs them.
@@ -223,7 +255,16 @@ def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
     partners = load_partners(cfg.partners_file())
     suites = load_suites()
     code_versions = versions()
-    material = run_material(cfg, code_versions)
+    weekly = None
+    if cfg.state_dir:
+        state_root = Path(cfg.state_dir).resolve()
+        clear_leftovers(state_root)
+        weekly = prepare_weekly(state_root, key, cfg.input_dir, cfg.judgements_path,
+                                DEFAULT_SETTINGS)
+    elif withdrawal_files(cfg.input_dir):
+        raise UsageError(f"{withdrawal_files(cfg.input_dir)[0].name}: withdrawals need a "
+                         "state folder (--state) holding the records they withdraw")
+    material = run_material(cfg, code_versions, weekly and weekly.state.identity())
     out = Path(cfg.out_dir)
     prepare_out_dir(out)
     write_library_notices_to(out)
@@ -231,7 +272,8 @@ def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
     progress("run", f"{len(files)} files from {cfg.input_dir} on {cfg.runner}")
     options = pipeline_options(cfg, beam_args)
     pipeline = beam.Pipeline(options=options)
-    build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, material)
+    build(pipeline, replace(cfg, out_dir=str(staging)), files, partners, suites, material,
+          weekly)
     try:
         result = pipeline.run()
         result.wait_until_finish()
@@ -242,7 +284,7 @@ def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
     work = staging / WORK
     record = {name: json.loads((work / f"{name}.json").read_text()) for name in
               ("counts", "resolution", "detection", "packages", "unsent", "stamp", "bad_files",
-               "findings", UNKNOWN_ACCOUNTS)}
+               "findings", UNKNOWN_ACCOUNTS, *(("new_refs", "reports") if weekly else ()))}
     all_counts = {tuple(key): n for key, n in record["counts"]}
     counts = kind_counts(all_counts)
     run = record["stamp"][0][0] if record["stamp"] else run_id(material, [])
@@ -270,8 +312,24 @@ def _run(cfg: RunConfig, beam_args: list[str] | None) -> dict:
         staging, suites, counts, record["findings"], record[UNKNOWN_ACCOUNTS], run,
         manifest["generated_at"],
     )
+    built = None
+    if weekly is not None:
+        progress("UpdateState", f"run {weekly.run} of {weekly.state.root}")
+        events = run_events(staging / STATE_WORK, weekly.run)
+        write_jsonl(staging / "changes.jsonl", events)
+        resolution = manifest["resolution"]
+        building_started = time.perf_counter()
+        built, manifest["state"] = build_version(
+            weekly, staging / STATE_WORK, run, record["new_refs"], record["reports"],
+            resolution.get("weights", {}), events, manifest["ended_at"],
+        )
+        manifest["state"]["build_seconds"] = round(time.perf_counter() - building_started, 3)
+        if "refit_drift" in resolution:
+            manifest["state"]["model"]["refit_drift"] = resolution["refit_drift"]
     publish(staging, out)
     write_json(out / "manifest.json", manifest)
+    if built is not None:
+        publish_state(weekly, built)
     shutil.rmtree(staging, ignore_errors=True)
     print(summary_table(manifest), file=sys.stderr)
     return manifest

@@ -139,7 +139,7 @@ def test_a_limit_below_one_exits_2(tmp_path, capsys, flag):
     "extra, named, hint",
     [
         (["--threshhold", "0.99"], "--threshhold", "--threshold"),
-        (["--state", "X"], "--state", None),
+        (["--colour", "X"], "--colour", None),
         (["--max_field_chars=3"], "--max_field_chars", "--max-field-chars"),
         (["--direct_num_worker=2"], "--direct_num_worker", "--direct_num_workers"),
     ],

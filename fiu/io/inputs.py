@@ -14,6 +14,8 @@ FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "
 PROFILES_DIR = "partners"
 # Files that sit in an input folder but are not records.
 NOT_RECORDS = {"partners.yaml", "partners.yml", "README.md", "README.txt"}
+# Refs a partner takes back (`withdrawals*.csv`), read by weekly runs (`fiu.state`).
+WITHDRAWALS = "withdrawals"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def list_inputs(
         profiles = default_profiles(folder)
     found: list[InputFile] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name in NOT_RECORDS or path.is_dir():
+        if path.name.startswith(".") or path.name in NOT_RECORDS or path.is_dir() \
+                or path.name.startswith(WITHDRAWALS):
             continue
         profile = profile_for(path.name, profiles)
         if profile is not None:

@@ -1,7 +1,8 @@
-"""One run at a time in an out folder: an advisory lock (`flock`) on `OUT/.fiu.lock`,
-taken before anything in the folder is touched and released when the run ends, so a
-second run on the same folder is refused at its start, naming the one that holds it,
-instead of deleting the first one's staging folder under it."""
+"""One run at a time in an out folder (and in a state folder): an advisory lock
+(`flock`) on `OUT/.fiu.lock` (`STATE/.fiu.lock`), taken before anything in the folder is
+touched and released when the run ends, so a second run on the same folder is refused
+at its start, naming the one that holds it, instead of deleting the first one's staging
+folder under it."""
 from __future__ import annotations
 
 import fcntl
@@ -18,9 +19,9 @@ LOCK_FILE = ".fiu.lock"
 
 
 @contextmanager
-def out_dir_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the out folder's lock for the block; `UsageError` (exit 2) when another
-    process holds it."""
+def out_dir_lock(out_dir: Path, option: str = "--out") -> Iterator[None]:
+    """Hold the folder's lock for the block; `UsageError` (exit 2) when another
+    process holds it (`option` names the folder's flag in the message)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOCK_FILE
     handle = open(path, "a+", encoding="utf-8")
@@ -31,7 +32,7 @@ def out_dir_lock(out_dir: Path) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             raise UsageError(
-                f"--out {out_dir} is in use by a run that has not finished ({holder}); "
+                f"{option} {out_dir} is in use by a run that has not finished ({holder}); "
                 "wait for it, or run into another folder"
             ) from None
         handle.seek(0)

@@ -9,6 +9,7 @@ from fiu.io.writers import atomic_write
 from fiu.packages.partners import Partner
 from fiu.packages.policy import POTENTIAL_VICTIM, receives, view_for
 from fiu.packages.ftm import ftm_json
+from fiu.packages.novelty import report_of, since_last
 from fiu.packages.render import brief_html, identifiers_csv, package_json
 
 
@@ -18,6 +19,8 @@ class RunStamp:
 
     run_id: str
     generated_at: str
+    # The number of the weekly run (`fiu run --state`); 0 without a state.
+    run: int = 0
 
 
 def latest_observation(kind: str, batch) -> str:
@@ -35,17 +38,28 @@ def latest_observation(kind: str, batch) -> str:
     return f"{newest.isoformat()}T00:00:00Z"
 
 
-def package_files(case: dict, recipient: Partner, stamp: RunStamp) -> dict[str, str]:
-    """{file name: text} of one recipient's package; empty when it does not receive it,
-    or when its view names no subject: a package must name someone to act on."""
+def package_view(case: dict, recipient: Partner, stamp: RunStamp) -> dict | None:
+    """One recipient's package as a dict; None when it does not receive it, or when its
+    view names no subject: a package must name someone to act on."""
     if not receives(recipient, case):
-        return {}
+        return None
     package = view_for(recipient, case)
     if not package["subjects"]:
-        return {}
+        return None
     package["package_id"] = f"{case['case_id']}--{recipient.id}"
     package["run_id"] = stamp.run_id
     package["generated_at"] = stamp.generated_at
+    return package
+
+
+def package_files(
+    case: dict, recipient: Partner, stamp: RunStamp, package: dict | None = None
+) -> dict[str, str]:
+    """{file name: text} of one recipient's package (`package_view`, unless given);
+    empty when there is none."""
+    package = package if package is not None else package_view(case, recipient, stamp)
+    if package is None:
+        return {}
     rendered = {
         "package.json": package_json(package),
         "brief.html": brief_html(package),
@@ -73,14 +87,30 @@ def route(case: dict, partners: list[Partner]) -> dict:
 
 
 def write_case_packages(
-    case: dict, partners: list[Partner], out_dir: str | Path, stamp: RunStamp
+    case: dict, partners: list[Partner], out_dir: str | Path, stamp: RunStamp,
+    reported: dict | None = None, reports: list | None = None,
 ) -> list[str]:
-    """Write every recipient's package of one case; the recipients' ids, sorted."""
+    """Write every recipient's package of one case; the recipients' ids, sorted.
+
+    With `reported` (a weekly state's {recipient: last package of this case}), each
+    package marks what is new since the last one, a package identical to the last is
+    not written, and `reports` receives `(recipient, report, sent)` for every package.
+    """
     written = []
     for recipient in partners:
-        rendered = package_files(case, recipient, stamp)
-        if not rendered:
+        package = package_view(case, recipient, stamp)
+        if package is None:
             continue
+        if reported is not None:
+            previous = reported.get(recipient.id)
+            report = report_of(package, stamp.run)
+            sent = previous is None or previous.get("digest") != report["digest"]
+            if reports is not None:
+                reports.append((recipient.id, report if sent else previous, sent))
+            if not sent:
+                continue
+            package["since_last_package"] = since_last(package, previous)
+        rendered = package_files(case, recipient, stamp, package)
         folder = Path(out_dir) / "packages" / case["case_id"] / recipient.id
         for name, text in sorted(rendered.items()):
             atomic_write(folder / name, text, durable=False)  # staging: synced at publish

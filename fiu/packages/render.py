@@ -143,6 +143,7 @@ def brief_html(package: dict) -> str:
             f"<p>Key term for any report you file: <strong>{e(package['key_term'])}</strong></p>"
         )
     timeline = package["timeline"]
+    news = _since_last(package)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -158,6 +159,7 @@ Score {float(package['score']):.2f}. Regions: {_list(package.get('regions', []))
 <p>{len(package['subjects'])} subject(s) shown; {int(package.get('related_parties_not_shown', 0))} related party(ies) not shown.
 Potential victims: {int(package['potential_victims']['count'])} (counted, never named).</p>
 {partner_note}
+{news}
 <p>Status: {e(package['status'])}. A released package carries release.json, SHA256SUMS and a signature beside this file; check it with <code>fiu verify</code>.</p></section>
 <section id="typology"><h2>Typology</h2><ul>{typologies}</ul>
 <h3>Red flags</h3><ul>{red_flags}</ul></section>
@@ -179,6 +181,27 @@ Potential victims: {int(package['potential_victims']['count'])} (counted, never 
 <footer><p>Package {e(package['package_id'])}, run {e(package['run_id'])}, data as of {e(package['generated_at'])}.</p></footer>
 </body></html>
 """
+
+
+def _since_last(package: dict) -> str:
+    """What is new since the recipient's last package of this case (weekly runs)."""
+    since = package.get("since_last_package")
+    if since is None:
+        return ""
+    if since["previous_run"] is None:
+        return '<p id="since-last">First package of this case for you.</p>'
+    evidence = [package["evidence"][i] for i in since["new_evidence"]]
+    items = "".join(
+        f"<li>{escape(h.get('title') or h['rule_id'])}: {escape(h['explanation'])}</li>"
+        for h in evidence
+    )
+    return (
+        f'<section id="since-last"><h2>New since your last package (run '
+        f'{int(since["previous_run"])})</h2>'
+        f"<p>New subjects: {_list(since['new_subjects']) or 'none'}. "
+        f"New records: {_list(since['new_refs']) or 'none'}.</p>"
+        f"<ul>{items}</ul></section>"
+    )
 
 
 def timeline_svg(months: list[dict]) -> str:

@@ -190,23 +190,28 @@ def resolve(
     osint: Optional[pa.Table | pa.RecordBatch],
     settings: Optional[MatchSettings] = None,
     judgements: Optional[pa.Table] = None,
+    weights: Optional[MatchWeights] = None,
 ) -> Resolution:
     """Entities for every account and osint record, the explained pairs and the stats,
-    in one process. Tables may be typed (normalised here) or already carry `*_norm`."""
+    in one process. Tables may be typed (normalised here) or already carry `*_norm`.
+    Given `weights` (a weekly state's frozen model), decides with them, fitting nothing."""
     settings = settings or DEFAULT_SETTINGS
     parties = parties_with_frequencies(all_parties(accounts, osint), settings)
     refs = set(parties.column(REF).to_pylist())
     same, different = judged(judgements, SAME, refs), judged(judgements, DIFFERENT, refs)
     # One process blocks everything at once, so each pair is found once already.
     pairs, blocking = pair_levels(block_rows(parties, settings), settings)
-    weights = MatchWeights(settings)
-    weights.fit_u(random_pair_levels(parties, settings))
-    weights.fit_m(
-        *_patterns(pairs, settings),
-        labelled_levels=labelled_levels(parties, same, settings) if same.num_rows else None,
-    )
-    evidence = weights.evidence(pair_level_matrix(pairs, weights), pair_tf(pairs, weights))
-    weights.fit_prior(*evidence_histogram(evidence), comparison_space(parties.column("party_type")))
+    if weights is None:
+        weights = MatchWeights(settings)
+        weights.fit_u(random_pair_levels(parties, settings))
+        weights.fit_m(
+            *_patterns(pairs, settings),
+            labelled_levels=labelled_levels(parties, same, settings) if same.num_rows else None,
+        )
+        evidence = weights.evidence(pair_level_matrix(pairs, weights), pair_tf(pairs, weights))
+        weights.fit_prior(
+            *evidence_histogram(evidence), comparison_space(parties.column("party_type"))
+        )
     explained = explained_pairs(pairs, weights)
     edges = pa.concat_tables(
         [pa.Table.from_batches([match_edges_of(explained)], schema=EDGE_SCHEMA),
