@@ -21,11 +21,23 @@ DEFAULT_SEED = 7
 def _generate(args: argparse.Namespace) -> int:
     from fiu.generate import generate_world
 
+    if args.weeks is not None:
+        if args.weeks < 1:
+            raise UsageError(f"--weeks {args.weeks}: give at least one week")
+        if args.partner_shapes:
+            raise UsageError("--weeks cuts a world in the contract's files; "
+                             "leave out --partner-shapes")
+        args.weeks_dir = args.weeks_dir or f"{Path(args.out_dir)}-weeks"
     truth = generate_world(Path(args.out_dir), seed=args.seed, scale=args.scale,
                            truth_path=Path(args.truth) if args.truth else None,
-                           partner_shapes=args.partner_shapes, wide=args.wide,
+                            partner_shapes=args.partner_shapes, wide=args.wide,
                            contract_files=args.contract_files)
     print(f"world written to {args.out_dir}; ground truth in {truth}", file=sys.stderr)
+    if args.weeks:
+        from fiu.generate.weeks import split_into_weeks
+
+        weeks = split_into_weeks(args.out_dir, args.weeks_dir, args.weeks)
+        print(f"cut into {len(weeks)} weekly deliveries in {args.weeks_dir}", file=sys.stderr)
     return 0
 
 
@@ -260,6 +272,10 @@ def parser() -> argparse.ArgumentParser:
                           "(bank-c's rows as its statements say them), for comparison")
     gen.add_argument("--wide", action="store_true",
                      help="draw each network's parameters from wide ranges (fiu.generate.networks.WIDE)")
+    gen.add_argument("--weeks", type=int, metavar="N",
+                     help="also cut the world into N weekly deliveries (for `fiu run --state`)")
+    gen.add_argument("--weeks-dir", metavar="DIR",
+                     help="where the weekly deliveries go (default: OUT_DIR-weeks)")
 
     run = commands.add_parser("run", help="run the pipeline on an input folder")
     run.add_argument("input_dir")

@@ -185,3 +185,29 @@ def test_a_second_run_on_the_same_out_folder_is_refused_at_its_start(tmp_path, c
     assert not (out / LOCK_FILE).exists()
     assert main(["run", str(tmp_path / "world"), "--out", str(out)]) == 0
     assert not (out / LOCK_FILE).exists()
+
+
+def test_generate_with_weeks_cuts_the_world_into_deliveries(tmp_path, capsys):
+    import pyarrow.parquet as pq
+
+    from fiu.io.inputs import list_inputs
+    from fiu.io.readers import read_batches
+
+    world = tmp_path / "world"
+    assert main(["generate", str(world), "--scale", "0.03", "--weeks", "3"]) == 0
+    weeks = sorted((tmp_path / "world-weeks").iterdir())
+    assert [w.name for w in weeks] == ["week-01", "week-02", "week-03"]
+    delivered = sum(pq.read_metadata(f).num_rows for w in weeks
+                    for f in w.glob("transactions*.parquet"))
+    read = sum(b.num_rows for s in list_inputs(world) if s.kind == "transactions"
+               for b in read_batches(s))
+    assert delivered == read > 0
+    assert "cut into 3 weekly deliveries" in capsys.readouterr().err
+
+
+def test_generate_with_no_weeks_or_partner_shapes_and_weeks_exits_2(tmp_path, capsys):
+    assert main(["generate", str(tmp_path / "w"), "--weeks", "0"]) == 2
+    assert "--weeks 0" in capsys.readouterr().err
+    assert main(["generate", str(tmp_path / "w"), "--weeks", "2", "--partner-shapes"]) == 2
+    assert "--partner-shapes" in capsys.readouterr().err
+    assert not (tmp_path / "w").exists()
