@@ -146,23 +146,28 @@ def _stable_entities(
     return table.combine_chunks().to_batches(max_chunksize=100_000)
 
 
-class StableEntityIds(beam.PTransform):
-    """Entity batches `(ref, entity_id)` → the same clusters under the ids that survive
+class _StableIds(beam.PTransform):
+    """A whole collection at once → the same clusters under the ids that survive
     (`fiu.state.ids.assign_ids`); the registry and events go to the state's staging."""
 
-    def __init__(self, registry: Registry, key: str, run: int, out_dir: str) -> None:
+    def __init__(self, rename, registry: Registry, key: str, run: int, out_dir: str) -> None:
         super().__init__()
-        self.registry, self.key, self.run, self.out_dir = registry, key, run, out_dir
+        self.rename, self.args = rename, (registry, key, run, out_dir)
 
-    def expand(self, entities):
-        registry, key, run, out_dir = self.registry, self.key, self.run, self.out_dir
+    def expand(self, items):
+        rename, args = self.rename, self.args
         return (
-            entities
-            | "AllEntities" >> beam.combiners.ToList()
-            | "AssignIds" >> beam.FlatMap(
-                lambda batches: _stable_entities(batches, registry, key, run, out_dir)
-            )
+            items
+            | "All" >> beam.combiners.ToList()
+            | "AssignIds" >> beam.FlatMap(lambda everything: rename(everything, *args))
         )
+
+
+class StableEntityIds(_StableIds):
+    """Entity batches `(ref, entity_id)` → the same clusters under the ids that survive."""
+
+    def __init__(self, registry: Registry, key: str, run: int, out_dir: str) -> None:
+        super().__init__(_stable_entities, registry, key, run, out_dir)
 
 
 def _stable_cases(
@@ -176,22 +181,11 @@ def _stable_cases(
     return sorted(renamed, key=lambda c: c["case_id"])
 
 
-class StableCaseIds(beam.PTransform):
+class StableCaseIds(_StableIds):
     """Case dicts → the same cases under the case ids that survive (over member refs)."""
 
     def __init__(self, registry: Registry, key: str, run: int, out_dir: str) -> None:
-        super().__init__()
-        self.registry, self.key, self.run, self.out_dir = registry, key, run, out_dir
-
-    def expand(self, cases):
-        registry, key, run, out_dir = self.registry, self.key, self.run, self.out_dir
-        return (
-            cases
-            | "AllCases" >> beam.combiners.ToList()
-            | "AssignIds" >> beam.FlatMap(
-                lambda all_cases: _stable_cases(all_cases, registry, key, run, out_dir)
-            )
-        )
+        super().__init__(_stable_cases, registry, key, run, out_dir)
 
 
 def new_refs(records) -> beam.PCollection:
