@@ -32,13 +32,13 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from fiu.generate.weeks import split_into_weeks  # noqa: E402
 from fiu.io.writers import write_json  # noqa: E402
+from fiu.state.memberships import case_members, entity_of, groups  # noqa: E402
 from fiu.state.store import building, key_check, open_state, publish_version  # noqa: E402
 
 KEY = "benchmark-weekly-key"
@@ -52,23 +52,6 @@ def fiu(*args: str) -> float:
         subprocess.run([sys.executable, "-m", "fiu.cli", *args], check=True,
                        stdout=handle, stderr=handle, env={**os.environ, "FIU_ID_KEY": KEY})
     return time.perf_counter() - start
-
-
-def entities(out: Path) -> dict[str, str]:
-    table = pq.read_table(out / "entities.parquet")
-    return dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
-
-
-def groups(ref_to_id: dict[str, str]) -> dict[str, frozenset]:
-    out: dict[str, set] = {}
-    for ref, id_ in ref_to_id.items():
-        out.setdefault(id_, set()).add(ref)
-    return {i: frozenset(g) for i, g in out.items()}
-
-
-def cases(out: Path) -> dict[str, frozenset]:
-    lines = (out / "cases.jsonl").read_text().splitlines()
-    return {c["case_id"]: frozenset(c["refs"]) for c in map(json.loads, lines)}
 
 
 def only_grown(before: dict[str, frozenset], after: dict[str, frozenset], seen: set[str]
@@ -182,7 +165,7 @@ def main() -> int:
                "packages_held_back": manifest["state"]["packages_held_back"],
                "drift": manifest["state"]["model"].get("refit_drift", {}).get(
                    "pairs_changing_decision")}
-        now_entities, now_cases = groups(entities(out)), cases(out)
+        now_entities, now_cases = groups(entity_of(out)), case_members(out)
         if previous_entities is not None:
             row["entities_only_grown"] = only_grown(previous_entities, now_entities, seen)
             row["cases_only_grown"] = only_grown(previous_cases, now_cases, seen)
@@ -201,14 +184,14 @@ def main() -> int:
     union = union_folder(weeks, work / "union")
     current = open_state(state)
     history = current.changes()
-    stream = entities(last)
+    stream = entity_of(last)
     batch_results = {}
     for name, state_dir in (("same_model", seeded_state(current.model(), work / "state-seeded")),
                             ("own_fit", work / "state-fresh")):
         out = work / f"out-union-{name}"
         wall = fiu("run", str(union), "--out", str(out), "--state", str(state_dir))
         batch_results[name] = {"wall_s": round(wall, 1),
-                               **compare(stream, entities(out), history)}
+                               **compare(stream, entity_of(out), history)}
         print(name, json.dumps(batch_results[name]), file=sys.stderr, flush=True)
 
     grown = [r["entities_only_grown"] for r in rows[1:]]

@@ -26,6 +26,7 @@ from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.resolve.weights import MatchWeights
 from fiu.state import weekly
 from fiu.state.ids import assign_ids
+from fiu.state.memberships import case_members, entity_of, groups
 from fiu.state.store import ENTITIES, Registry, open_state
 
 KEY = "weekly-test-key"
@@ -34,23 +35,6 @@ KEY = "weekly-test-key"
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _entities(out: Path) -> dict[str, str]:
-    table = pq.read_table(out / "entities.parquet")
-    return dict(zip(table["ref"].to_pylist(), table["entity_id"].to_pylist()))
-
-
-def _groups(ref_to_id: dict[str, str]) -> dict[str, frozenset]:
-    groups: dict[str, set] = {}
-    for ref, id_ in ref_to_id.items():
-        groups.setdefault(id_, set()).add(ref)
-    return {i: frozenset(g) for i, g in groups.items()}
-
-
-def _cases(out: Path) -> dict[str, frozenset]:
-    lines = (out / "cases.jsonl").read_text().splitlines()
-    return {c["case_id"]: frozenset(c["refs"]) for c in map(json.loads, lines)}
 
 
 def _events(out: Path) -> list[dict]:
@@ -110,8 +94,8 @@ def test_same_input_on_the_same_state_gives_identical_outputs(weeks):
 
 def test_entities_and_cases_that_only_grew_keep_their_ids(weeks):
     folder, seen1 = weeks["folder"], set(weeks["seen1"]["ref"].to_pylist())
-    for before, after in ((_groups(_entities(folder / "out1")), _groups(_entities(folder / "out3"))),
-                          (_cases(folder / "out1"), _cases(folder / "out3"))):
+    for before, after in ((groups(entity_of(folder / "out1")), groups(entity_of(folder / "out3"))),
+                          (case_members(folder / "out1"), case_members(folder / "out3"))):
         grew = kept = 0
         for old_id, old in before.items():
             holders = [i for i, refs in after.items() if old <= refs]
@@ -123,7 +107,7 @@ def test_entities_and_cases_that_only_grew_keep_their_ids(weeks):
 
 def test_every_id_that_changed_is_in_changes_jsonl(weeks):
     folder = weeks["folder"]
-    before, after = _entities(folder / "out1"), _entities(folder / "out3")
+    before, after = entity_of(folder / "out1"), entity_of(folder / "out3")
     named = {e["id"] for e in _events(folder / "out3")}
     named |= {m for e in _events(folder / "out3") for m in e.get("merged", []) + e.get("from", [])}
     changed = {r for r in before if before[r] != after.get(r)}
@@ -161,9 +145,9 @@ def test_stream_equals_one_run_over_the_union_with_the_same_model(weeks):
                        settings, weights=frozen).entities
     assert batch.equals(shuffled)
     labels = dict(zip(batch["ref"].to_pylist(), batch["entity_id"].to_pylist()))
-    stream = _entities(weeks["folder"] / "out3")
-    assert set(_groups(labels).values()) == set(_groups(stream).values())
-    clusters = {label: sorted(refs) for label, refs in _groups(labels).items()}
+    stream = entity_of(weeks["folder"] / "out3")
+    assert set(groups(labels).values()) == set(groups(stream).values())
+    clusters = {label: sorted(refs) for label, refs in groups(labels).items()}
     fresh = assign_ids(clusters, Registry(), "ent", KEY, 1)
     batch_ids = {r: fresh.ids[labels[r]] for r in labels}
     history = state.changes()
