@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from fiu.contract import REF
 from fiu.io.writers import write_json, write_parquet
-from fiu.state.ids import assign_ids
+from fiu.state.ids import assign_ids, assign_table
 from fiu.state.store import Registry, write_registry
 
 from .stages import timed
@@ -135,13 +135,9 @@ def _stable_entities(
             [b.select([REF, "entity_id"]) for b in batches],
             schema=pa.schema([(REF, pa.string()), ("entity_id", pa.string())]),
         )
-        clusters: dict[str, list[str]] = {}
-        for ref, label in zip(table[REF].to_pylist(), table["entity_id"].to_pylist()):
-            clusters.setdefault(label, []).append(ref)
-        assignment = assign_ids(clusters, registry, "ent", key, run)
+        members = pa.table({"ref": table[REF], "label": table["entity_id"]})
+        assignment, ids = assign_table(members, registry, "ent", key, run)
         _write_assignment(out_dir, "entities", assignment)
-        ids = pa.array([assignment.ids[label] for label in table["entity_id"].to_pylist()],
-                       pa.string())
         table = pa.table({REF: table[REF], "entity_id": ids}).sort_by(REF)
     return table.combine_chunks().to_batches(max_chunksize=100_000)
 

@@ -20,14 +20,23 @@ The new cluster {1, 2, 3, 4, 5} holds all of `a` and 3 of its 4 previously seen 
 came from `a`: it keeps `a` (event `grown` and `merged`, refs 4, 5); `b` is `merged`
 into `a`. An analyst's cannot-link 3–4 later splits it again: {1, 2, 3, 5} keeps `a`,
 {4} restores `b` (event `restored`).
+
+A weekly store holds about a hundred thousand refs and as many ids, nearly all of them
+unchanged from one week to the next; so refs and ids are numbered once (in sorted
+order, so that numbers compare as the strings do), the overlap of old and new
+memberships is counted with numpy, and Python objects are made only for the clusters
+an event is told of.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..ids import opaque_id
-from .store import ACTIVE, MERGED, RETIRED, SPLIT, Registry
+from .store import ACTIVE, ID_SCHEMA, MEMBER_SCHEMA, MERGED, RETIRED, SPLIT, Registry
 
 
 @dataclass(frozen=True)
@@ -49,105 +58,245 @@ def fresh_id(prefix: str, refs: list[str], key: str, taken: set[str]) -> str:
     return candidate
 
 
-def _majority(refs: list[str], owner: dict[str, list[str]], live: Counter, pool: set[str]
-              ) -> tuple[str | None, Counter]:
-    """The id in `pool` that holds the majority both ways over `refs`, and the counts."""
-    counts: Counter = Counter()
-    seen = 0
-    for ref in refs:
-        owners = owner.get(ref)
-        if owners:
-            seen += 1
-            counts.update(o for o in owners if o in pool)
-    for old, shared in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if 2 * shared > live[old] and 2 * shared > seen:
-            return old, counts
-    return None, counts
-
-
 def assign_ids(
     clusters: dict[str, list[str]], registry: Registry, prefix: str, key: str, run: int
 ) -> Assignment:
-    """Stable ids for `clusters` ({any label: member refs}) given the ids issued before."""
-    present = {r for refs in clusters.values() for r in refs}
-    active = {i for i, e in registry.ids.items() if e["status"] == ACTIVE}
-    retired = set(registry.ids) - active
-    active_owner: dict[str, list[str]] = defaultdict(list)
-    retired_owner: dict[str, list[str]] = defaultdict(list)
-    for id_, refs in registry.members.items():
-        target = active_owner if id_ in active else retired_owner
-        for ref in refs:
-            target[ref].append(id_)
-    live = Counter(o for r in present for o in active_owner.get(r, ()))
-    live.update(o for r in present for o in retired_owner.get(r, ()))
-    old_of: dict[str, str] = {}  # cluster label → the old id it keeps
-    from_old: dict[str, Counter] = {}
-    labels = sorted(clusters, key=lambda lab: min(clusters[lab]))
-    for label in labels:
-        old, counts = _majority(clusters[label], active_owner, live, active)
-        from_old[label] = counts
-        if old is not None:
-            old_of[label] = old
-    restorable = set(retired)
-    restored: set[str] = set()
-    for label in labels:
-        if label in old_of:
-            continue
-        old, _ = _majority(clusters[label], active_owner | retired_owner, live, restorable)
-        if old is not None:
-            old_of[label] = old
-            restorable.discard(old)
-            restored.add(old)
-    taken = set(registry.ids)
-    ids: dict[str, str] = {}
-    for label in labels:
-        ids[label] = old_of.get(label) or fresh_id(prefix, clusters[label], key, taken)
-        taken.add(ids[label])
+    """Stable ids for `clusters` ({any label: member refs}, no ref in two) given the ids
+    issued before."""
+    labels = [label for label, refs in clusters.items() for _ in refs]
+    refs = [ref for members in clusters.values() for ref in members]
+    table = pa.table({"ref": pa.array(refs, pa.string()),
+                      "label": pa.array(labels, pa.string())})
+    return assign_table(table, registry, prefix, key, run)[0]
 
-    entries = {i: dict(e) for i, e in registry.ids.items()}
-    members = {i: list(m) for i, m in registry.members.items()}
-    events: list[dict] = []
-    new_of_ref = {r: ids[label] for label, refs in clusters.items() for r in refs}
-    kept = set(ids.values())
-    for label in labels:
-        id_, refs = ids[label], sorted(clusters[label])
-        before = set(registry.members.get(id_, ()))
-        entry = entries.get(id_)
-        if id_ in restored:
-            events.append({"event": "restored", "id": id_, "refs": refs})
-        elif entry is None:
-            event = {"event": "new", "id": id_, "refs": refs}
-            sources = sorted(o for o in from_old[label] if o not in kept)
-            if sources:
-                event["from"] = sources
-            events.append(event)
+
+def _numbered(values: pa.Array, universe: pa.Array) -> np.ndarray:
+    return pc.index_in(values, value_set=universe).to_numpy(zero_copy_only=False).astype(
+        np.int64)
+
+
+def _sorted_unique(*arrays: pa.Array) -> pa.Array:
+    values = pc.unique(pa.chunked_array(arrays, pa.string()).combine_chunks())
+    return values.take(pc.sort_indices(values))
+
+
+def _first_per_group(groups: np.ndarray, *orders: np.ndarray) -> np.ndarray:
+    """Positions of the first row of each group, rows ordered by `orders` within it."""
+    order = np.lexsort((*reversed(orders), groups))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = groups[order][1:] != groups[order][:-1]
+    return order[first]
+
+
+def assign_table(
+    members: pa.Table, registry: Registry, prefix: str, key: str, run: int
+) -> tuple[Assignment, pa.Array]:
+    """`assign_ids` over a table of (ref, label), one row a member ref; also the new id
+    of every row."""
+    ref_col = members["ref"].combine_chunks().cast(pa.string())
+    label_col = members["label"].combine_chunks().cast(pa.string())
+    entries, held = registry.entries, registry.memberships
+    names = pc.unique(label_col)  # labels in the order they first appear
+    code = _numbered(label_col, names)
+    n_labels, n_rows = len(names), len(ref_col)
+    refs = _sorted_unique(ref_col, held["ref"].combine_chunks())
+    ids = _sorted_unique(entries["id"].combine_chunks(), held["id"].combine_chunks())
+    n_refs, n_ids = len(refs), len(ids)
+    new_ref = _numbered(ref_col, refs)
+    held_id = _numbered(held["id"].combine_chunks(), ids)
+    held_ref = _numbered(held["ref"].combine_chunks(), refs)
+    entry_of = _numbered(entries["id"].combine_chunks(), ids)
+    active = np.zeros(n_ids, dtype=bool)
+    active[entry_of[pc.equal(entries["status"], ACTIVE).to_numpy(zero_copy_only=False)]] = True
+    restorable = np.zeros(n_ids, dtype=bool)
+    restorable[entry_of] = True
+    restorable &= ~active
+
+    # Old memberships of the refs present now, and the overlaps they make.
+    row_of_ref = np.full(n_refs, -1, dtype=np.int64)
+    row_of_ref[new_ref] = np.arange(n_rows)
+    held_row = row_of_ref[held_ref]
+    present = held_row >= 0
+    j_id, j_row = held_id[present], held_row[present]
+    live = np.bincount(j_id, minlength=n_ids)
+    ref_active = np.zeros(n_refs, dtype=bool)
+    ref_active[held_ref[active[held_id]]] = True
+    row_active = ref_active[new_ref]
+    row_seen = np.zeros(n_rows, dtype=bool)
+    row_seen[j_row] = True
+    seen_active = np.bincount(code, weights=row_active, minlength=n_labels)
+    seen_any = np.bincount(code, weights=row_seen, minlength=n_labels)
+    width = max(n_ids, 1)
+    pairs, shared = np.unique(code[j_row] * width + j_id, return_counts=True)
+    p_label, p_id = pairs // width, pairs % width
+
+    smallest = np.full(n_labels, n_refs, dtype=np.int64)
+    np.minimum.at(smallest, code, new_ref)
+    label_order = np.lexsort((np.arange(n_labels), smallest))
+    rank = np.empty(n_labels, dtype=np.int64)
+    rank[label_order] = np.arange(n_labels)
+
+    # An active id passes where it holds the majority both ways (one at most a cluster).
+    old_of = np.full(n_labels, -1, dtype=np.int64)
+    majority = (2 * shared > live[p_id])
+    keep = np.flatnonzero(majority & active[p_id] & (2 * shared > seen_active[p_label]))
+    first = keep[_first_per_group(p_label[keep], -shared[keep], p_id[keep])]
+    old_of[p_label[first]] = p_id[first]
+    # Otherwise a retired id, clusters in the order of their smallest ref.
+    back = np.flatnonzero(majority & restorable[p_id] & (old_of[p_label] < 0)
+                          & (2 * shared > seen_any[p_label]))
+    back = back[np.lexsort((p_id[back], -shared[back], rank[p_label[back]]))]
+    restored: set[int] = set()
+    for label, old in zip(p_label[back].tolist(), p_id[back].tolist()):
+        if old_of[label] < 0 and old not in restored:
+            old_of[label] = old
+            restored.add(old)
+
+    id_names = ids.to_pylist()
+    ref_names = refs.to_pylist()
+    taken = set(entries["id"].to_pylist())
+    new_of_label: list[str] = [""] * n_labels
+    number_of_label = old_of.copy()
+    for label in label_order.tolist():
+        if old_of[label] >= 0:
+            new_of_label[label] = id_names[old_of[label]]
         else:
-            joined = sorted(set(refs) - before)
-            absorbed = sorted(o for o in from_old[label] if o != id_ and o not in kept)
-            fresh = [r for r in joined if r not in active_owner]
-            if absorbed:
-                events.append({"event": "merged", "id": id_, "merged": absorbed,
-                               "refs": joined})
-            elif fresh:
-                events.append({"event": "grown", "id": id_, "refs": fresh})
-        first = entry["first_run"] if entry else run
-        entries[id_] = {"id": id_, "status": ACTIVE, "successors": [], "first_run": first,
-                        "last_run": run}
-        members[id_] = refs
-    for old in sorted(active - kept):
-        now = sorted({new_of_ref[r] for r in registry.members.get(old, ()) if r in new_of_ref})
-        status = RETIRED if not now else MERGED if len(now) == 1 else SPLIT
-        entries[old] = {**entries[old], "status": status, "successors": now}
-        if status != MERGED:  # a merge is told by the survivor's event
-            event = {"event": status, "id": old, "refs": sorted(registry.members.get(old, ()))}
-            if now:
-                event["into"] = now
+            new_of_label[label] = fresh_id(prefix, [ref_names[smallest[label]]], key, taken)
+            number_of_label[label] = len(id_names)
+            id_names.append(new_of_label[label])
+            taken.add(new_of_label[label])
+    n_all = len(id_names)
+    kept = np.zeros(n_all, dtype=bool)
+    kept[number_of_label] = True
+    row_id = number_of_label[code]
+
+    def pad(flags: np.ndarray) -> np.ndarray:
+        return np.concatenate([flags, np.zeros(n_all - len(flags), dtype=bool)])
+
+    active, restorable = pad(active), pad(restorable)
+    events = _cluster_events(code, new_ref, row_id, row_active, held_id * n_refs + held_ref,
+                             n_refs, p_label, p_id, active, kept, number_of_label,
+                             restored, old_of, n_ids, id_names, ref_names)
+    told, passed_nowhere = _old_id_events(held_id, held_ref, held_row, row_id, active, kept,
+                                          id_names, ref_names)
+    events = sorted(events + told, key=lambda e: (e["id"], e["event"]))
+    registry_now = _registry_after(entries, held, held_id, kept, passed_nowhere, id_names,
+                                   new_of_label, ref_col, row_id, run)
+    assignment = Assignment(dict(zip(names.to_pylist(), new_of_label)), registry_now, events)
+    row_ids = pa.array(new_of_label, pa.string()).take(pa.array(code))
+    return assignment, row_ids
+
+
+def _cluster_events(code, new_ref, row_id, row_active, held_keys, n_refs, p_label, p_id,
+                    active, kept, number_of_label, restored, old_of, n_ids, id_names,
+                    ref_names) -> list[dict]:
+    """new, restored, merged and grown: the events of the clusters of this run."""
+    order = np.lexsort((new_ref, code))
+    sorted_code = code[order]
+    n_labels = len(number_of_label)
+    starts = np.searchsorted(sorted_code, np.arange(n_labels), side="left")
+    ends = np.searchsorted(sorted_code, np.arange(n_labels), side="right")
+    joined = ~np.isin(row_id * n_refs + new_ref, held_keys)
+    fresh = joined & ~row_active
+
+    def refs_of(label: int, mask: np.ndarray | None = None) -> list[str]:
+        rows = order[starts[label]:ends[label]]
+        if mask is not None:
+            rows = rows[mask[rows]]
+        return [ref_names[r] for r in new_ref[rows].tolist()]
+
+    sources: dict[int, list[str]] = {}
+    other = (active[p_id] & ~kept[p_id] & (p_id != number_of_label[p_label]))
+    for label, old in zip(p_label[other].tolist(), p_id[other].tolist()):
+        sources.setdefault(label, []).append(id_names[old])
+    told = set(sources) | set(code[fresh].tolist())
+    told |= set(np.flatnonzero(old_of < 0).tolist())
+    told |= {int(label) for label in np.flatnonzero(np.isin(old_of, list(restored)))}
+    events: list[dict] = []
+    for label in sorted(told):
+        id_ = id_names[number_of_label[label]]
+        if number_of_label[label] in restored:
+            events.append({"event": "restored", "id": id_, "refs": refs_of(label)})
+        elif number_of_label[label] >= n_ids:
+            event = {"event": "new", "id": id_, "refs": refs_of(label)}
+            if label in sources:
+                event["from"] = sorted(sources[label])
             events.append(event)
-    for old in sorted(active & kept):
-        lost = sorted(r for r in registry.members.get(old, ()) if new_of_ref.get(r, old) != old)
-        if lost:
-            into = sorted({new_of_ref[r] for r in lost if r in new_of_ref})
-            events.append({"event": "split" if into else "shrunk", "id": old, "refs": lost,
-                           **({"into": into} if into else {})})
-    events.sort(key=lambda e: (e["id"], e["event"]))
-    return Assignment(ids, Registry(entries, members), events)
+        elif label in sources:
+            events.append({"event": "merged", "id": id_, "merged": sorted(sources[label]),
+                           "refs": refs_of(label, joined)})
+        elif fresh[order[starts[label]:ends[label]]].any():
+            events.append({"event": "grown", "id": id_, "refs": refs_of(label, fresh)})
+    return events
+
+
+def _old_id_events(held_id, held_ref, held_row, row_id, active, kept, id_names, ref_names
+                   ) -> tuple[list[dict], dict[str, tuple[str, list[str]]]]:
+    """Active ids before this run: those that passed nowhere (merged, split, retired:
+    their events but for a merge, told by the survivor's, and {id: (status,
+    successors)}), and those that passed but lost members to other clusters (split)."""
+    present = held_row >= 0
+    now = np.full(len(held_row), -1, dtype=np.int64)
+    now[present] = row_id[held_row[present]]
+    gone = np.flatnonzero(active[held_id] & ~kept[held_id])
+    lost = np.flatnonzero(active[held_id] & kept[held_id] & present & (now != held_id))
+    events: list[dict] = []
+    passed_nowhere: dict[str, tuple[str, list[str]]] = {}
+    by_old: dict[int, list[int]] = {}
+    for i in gone[np.lexsort((held_ref[gone], held_id[gone]))].tolist():
+        by_old.setdefault(int(held_id[i]), []).append(i)
+    for old, rows in by_old.items():
+        into = sorted({id_names[now[i]] for i in rows if now[i] >= 0})
+        status = RETIRED if not into else MERGED if len(into) == 1 else SPLIT
+        passed_nowhere[id_names[old]] = (status, into)
+        if status != MERGED:
+            event = {"event": status, "id": id_names[old],
+                     "refs": [ref_names[held_ref[i]] for i in rows]}
+            if into:
+                event["into"] = into
+            events.append(event)
+    by_kept: dict[int, list[int]] = {}
+    for i in lost[np.lexsort((held_ref[lost], held_id[lost]))].tolist():
+        by_kept.setdefault(int(held_id[i]), []).append(i)
+    for old, rows in by_kept.items():
+        events.append({"event": "split", "id": id_names[old],
+                       "refs": [ref_names[held_ref[i]] for i in rows],
+                       "into": sorted({id_names[now[i]] for i in rows})})
+    return events, passed_nowhere
+
+
+def _registry_after(entries, held, held_id, kept, status, id_names, new_of_label, ref_col,
+                    row_id, run) -> Registry:
+    """The registry with this run's clusters under their ids (active, last seen now),
+    the ids that passed nowhere marked with their successors, the rest as they were."""
+    issued = pa.array(new_of_label, pa.string())
+    current = pc.index_in(issued, value_set=entries["id"])
+    first = pc.fill_null(pc.take(entries["first_run"], current), pa.scalar(run, pa.int32()))
+    n = len(issued)
+    now = pa.table({
+        "id": issued,
+        "status": pa.array([ACTIVE] * n, pa.string()),
+        "successors": pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, np.int32)),
+                                               pa.array([], pa.string())),
+        "first_run": first.cast(pa.int32()),
+        "last_run": pa.array(np.full(n, run, np.int32)),
+    }, schema=ID_SCHEMA)
+    changed = pa.array(sorted(status), pa.string())
+    untouched = entries.filter(pc.invert(pc.is_in(entries["id"], pa.concat_arrays(
+        [issued, changed]))))
+    before = entries.filter(pc.is_in(entries["id"], changed)).sort_by("id")
+    retired = pa.table({
+        "id": before["id"],
+        "status": pa.array([status[i][0] for i in before["id"].to_pylist()], pa.string()),
+        "successors": pa.array([status[i][1] for i in before["id"].to_pylist()],
+                               pa.list_(pa.string())),
+        "first_run": before["first_run"],
+        "last_run": before["last_run"],
+    }, schema=ID_SCHEMA)
+    all_entries = pa.concat_tables([untouched, now, retired]).sort_by("id")
+    names = pa.array(id_names, pa.string())
+    stays = held.filter(pa.array(~kept[held_id]))
+    fresh = pa.table({"id": names.take(pa.array(row_id)), "ref": ref_col}, schema=MEMBER_SCHEMA)
+    memberships = pa.concat_tables([stays.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA),
+                                    fresh]).sort_by([("id", "ascending"), ("ref", "ascending")])
+    return Registry.of_tables(all_entries, memberships)

@@ -25,7 +25,7 @@ import hmac
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -88,13 +88,67 @@ def settings_hash(settings: MatchSettings) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
 class Registry:
     """Every id of one kind ever issued, its status and successors, and the members it
-    had when it was last active."""
+    had when it was last active.
 
-    ids: dict[str, dict] = field(default_factory=dict)
-    members: dict[str, list[str]] = field(default_factory=dict)
+    Held as two tables (`entries`: ID_SCHEMA, `memberships`: MEMBER_SCHEMA), as read
+    from and written to the state, so that a weekly run over a large store never turns
+    them into Python objects; `ids` and `members` are dict views of them, made when
+    asked for. Made from dicts as well (`Registry(ids, members)`)."""
+
+    def __init__(self, ids: Optional[dict[str, dict]] = None,
+                 members: Optional[dict[str, list[str]]] = None) -> None:
+        self._ids, self._members = ids, members
+        self._entries: Optional[pa.Table] = None
+        self._memberships: Optional[pa.Table] = None
+        if ids is None:
+            self._entries = ID_SCHEMA.empty_table()
+        if members is None:
+            self._memberships = MEMBER_SCHEMA.empty_table()
+
+    @classmethod
+    def of_tables(cls, entries: pa.Table, memberships: pa.Table) -> "Registry":
+        registry = cls()
+        registry._entries = entries.select(ID_SCHEMA.names).cast(ID_SCHEMA)
+        registry._memberships = memberships.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA)
+        return registry
+
+    @property
+    def entries(self) -> pa.Table:
+        """id, status, successors, first_run, last_run: one row an id, sorted by id."""
+        if self._entries is None:
+            rows = [{**self._ids[k], "id": k} for k in sorted(self._ids)]
+            self._entries = pa.Table.from_pylist(rows, schema=ID_SCHEMA)
+        return self._entries
+
+    @property
+    def memberships(self) -> pa.Table:
+        """id, ref: the last membership of every id, sorted by id and ref."""
+        if self._memberships is None:
+            pairs = [(k, r) for k in sorted(self._members) for r in sorted(self._members[k])]
+            self._memberships = pa.table(
+                {"id": [k for k, _ in pairs], "ref": [r for _, r in pairs]},
+                schema=MEMBER_SCHEMA)
+        return self._memberships
+
+    @property
+    def ids(self) -> dict[str, dict]:
+        """{id: its entry}."""
+        if self._ids is None:
+            self._ids = {row["id"]: row for row in self._entries.to_pylist()}
+        return self._ids
+
+    @property
+    def members(self) -> dict[str, list[str]]:
+        """{id: its last members}."""
+        if self._members is None:
+            members: dict[str, list[str]] = {}
+            table = self._memberships
+            for id_, ref in zip(table["id"].to_pylist(), table["ref"].to_pylist()):
+                members.setdefault(id_, []).append(ref)
+            self._members = members
+        return self._members
 
     def resolve(self, id_: str) -> list[str]:
         """The active ids an id now stands for (itself when active; [] when unknown
@@ -164,13 +218,9 @@ class State:
             f"{IDS}/{kind}_members.parquet")
         if ids_path is None:
             return Registry()
-        ids = {row["id"]: row for row in pq.read_table(ids_path).to_pylist()}
-        members: dict[str, list[str]] = {}
-        if members_path is not None:
-            table = pq.read_table(members_path)
-            for id_, ref in zip(table["id"].to_pylist(), table["ref"].to_pylist()):
-                members.setdefault(id_, []).append(ref)
-        return Registry(ids, members)
+        members = (pq.read_table(members_path) if members_path is not None
+                   else MEMBER_SCHEMA.empty_table())
+        return Registry.of_tables(pq.read_table(ids_path), members)
 
     def reported(self) -> dict:
         target = self.path(REPORTED)
@@ -252,11 +302,8 @@ def _sync_folder(folder: Path) -> None:
 
 def write_registry(folder: Path, kind: str, registry: Registry) -> None:
     """`ids/<kind>.parquet` and `ids/<kind>_members.parquet`, sorted."""
-    rows = [registry.ids[k] for k in sorted(registry.ids)]
-    ids = pa.Table.from_pylist(rows, schema=ID_SCHEMA)
-    pairs = [(k, r) for k in sorted(registry.members) for r in sorted(registry.members[k])]
-    members = pa.table({"id": [k for k, _ in pairs], "ref": [r for _, r in pairs]},
-                       schema=MEMBER_SCHEMA)
+    ids = registry.entries.sort_by("id")
+    members = registry.memberships.sort_by([("id", "ascending"), ("ref", "ascending")])
     (folder / IDS).mkdir(parents=True, exist_ok=True)
     pq.write_table(ids, folder / IDS / f"{kind}.parquet")
     pq.write_table(members, folder / IDS / f"{kind}_members.parquet")

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import InputError
-from ..io.writers import write_json, write_jsonl
+from ..io.writers import to_json, write_json
 from ..resolve.judgements import JUDGEMENT_SCHEMA, load_judgements
 from ..resolve.settings import MatchSettings
 from .store import (
@@ -112,18 +113,39 @@ def prepare(state_dir: str | Path, key: str, input_dir: str | Path,
 
 
 def _seen(previous: pa.Table, new_refs: list, withdrawn: list[str], run: int) -> pa.Table:
-    """First and last run seen of every ref; a withdrawn ref keeps its row, marked."""
-    rows = {r["ref"]: r for r in previous.to_pylist()}
-    for kind, refs in new_refs:
-        for ref in refs:
-            row = rows.get(ref)
-            rows[ref] = {"ref": ref, "kind": kind,
-                         "first_run": row["first_run"] if row else run, "last_run": run,
-                         "withdrawn_run": None}
-    for ref in withdrawn:
-        if ref in rows and rows[ref]["withdrawn_run"] is None:
-            rows[ref] = {**rows[ref], "withdrawn_run": run}
-    return pa.Table.from_pylist([rows[k] for k in sorted(rows)], schema=SEEN_SCHEMA)
+    """First and last run seen of every ref; a withdrawn ref keeps its row, marked.
+    Columnar: the table holds every ref the state ever received, a million rows and
+    more after a few months of weekly runs."""
+    refs = pa.array([r for _, found in new_refs for r in found], pa.string())
+    kinds = pa.array([k for k, found in new_refs for _ in found], pa.string())
+    sent = pa.table({"ref": refs, "kind": kinds, "at": np.arange(len(refs))})
+    last = sent.group_by("ref", use_threads=False).aggregate([("at", "max")])
+    sent = sent.take(last["at_max"])  # a ref sent twice: its last kind
+    before = pc.index_in(sent["ref"], value_set=previous["ref"])
+    first = pc.fill_null(pc.take(previous["first_run"], before), pa.scalar(run, pa.int32()))
+    n = sent.num_rows
+    fresh = pa.table({
+        "ref": sent["ref"], "kind": sent["kind"], "first_run": first,
+        "last_run": pa.array(np.full(n, run, np.int32)),
+        "withdrawn_run": pa.nulls(n, pa.int32()),
+    }, schema=SEEN_SCHEMA)
+    kept = previous.filter(pc.invert(pc.is_in(previous["ref"], value_set=sent["ref"])))
+    seen = pa.concat_tables([kept.cast(SEEN_SCHEMA), fresh])
+    if withdrawn:
+        taken_back = pc.and_(pc.is_in(seen["ref"], value_set=pa.array(withdrawn, pa.string())),
+                             pc.is_null(seen["withdrawn_run"]))
+        marked = pc.if_else(taken_back, pa.scalar(run, pa.int32()), seen["withdrawn_run"])
+        seen = seen.set_column(seen.schema.get_field_index("withdrawn_run"),
+                               SEEN_SCHEMA.field("withdrawn_run"), marked)
+    return seen.sort_by("ref").combine_chunks()
+
+
+def _write_changes(previous: Optional[Path], target: Path, events: list[dict]) -> None:
+    """Every event so far: the previous version's file (written alike) and this run's."""
+    if previous is not None:
+        shutil.copyfile(previous, target)
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("".join(to_json(e, indent=None) + "\n" for e in events))
 
 
 def _reported(previous: dict, reports: list) -> dict:
@@ -172,7 +194,7 @@ def build_version(weekly: WeeklyRun, staging_state: Path, run_id: str, new_refs:
     if weekly.judgements is not None:
         pq.write_table(weekly.judgements, built / JUDGEMENTS)
     write_json(built / REPORTED, _reported(weekly.reported, reports))
-    write_jsonl(built / CHANGES, [*state.changes(), *events])
+    _write_changes(state.path(CHANGES), built / CHANGES, events)
     runs = [*state.meta.get("runs", []), {"run": run, "run_id": run_id, "at": at}]
     write_meta(built, {"format": state.meta.get("format", 1), "key_check": key_check(weekly.key),
                        "runs": runs})
