@@ -67,6 +67,15 @@ class TransactionSummary:
     sweeps: pd.DataFrame = field(default_factory=lambda: payouts_of_nothing())  # `sweeps_48h`
 
 
+def _month_starts(days: pd.Series) -> pd.Series:
+    """`YYYY-MM-01` of each local day number, written once per distinct month (not a
+    million times)."""
+    months = days.to_numpy().astype("datetime64[D]").astype("datetime64[M]")
+    distinct, back = np.unique(months, return_inverse=True)
+    names = np.array([f"{m}-01" for m in distinct.astype(str)], dtype=object)
+    return pd.Series(names[back.reshape(-1)], index=days.index, dtype="str")
+
+
 def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> TransactionSummary:
     """Features, money flows, monthly totals and regions of the accounts in `transactions`.
 
@@ -83,7 +92,7 @@ def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> Tr
         )
     t = prepare_transactions(transactions)
     feats = transaction_features(t)
-    month = pd.to_datetime(t["day"], unit="D").dt.strftime("%Y-%m-01")
+    month = _month_starts(t["day"])
     amt_in = np.where(t["inflow"], t["amount"], 0.0)
     amt_out = np.where(t["inflow"], 0.0, t["amount"])
     months = (

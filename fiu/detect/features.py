@@ -134,9 +134,10 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
             "inflow": pc.fill_null(pc.equal(col("direction"), "in"), False).to_numpy(
                 zero_copy_only=False
             ),
-            "channel": col("channel").to_pandas().astype(object),
+            # Categories: only ever compared, a million times a run over a long history.
+            "channel": col("channel").to_pandas().astype("category"),
             "mcc": pc.utf8_trim_whitespace(col("merchant_category_code")).to_pandas().astype(
-                object
+                "category"
             ),
             "region": col("region").to_pandas().astype(object),
             "city": pc.utf8_lower(pc.utf8_trim_whitespace(col("city"))).to_pandas().astype(object),
