@@ -16,6 +16,7 @@ vectorised with pandas / numpy; the registry is the explicit tuples at the botto
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -210,7 +211,24 @@ def _max_distinct_window(t: pd.DataFrame, mask: pd.Series, value: str, days: int
     return per_anchor.groupby(level=0).max().astype(float)
 
 
+# The sweeps of the last frame asked for, by window: four features of one frame ask
+# for them, each a merge over every transfer of a long history.
+_sweeps_of: tuple = (None, {})
+
+
 def _swept(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
+    """`_sweeps`, made once per frame and window (see `_sweeps_of`)."""
+    global _sweeps_of
+    frame, found = _sweeps_of
+    if frame is None or frame() is not t:
+        found = {}
+        _sweeps_of = (weakref.ref(t), found)
+    if (hours, drain) not in found:
+        found[(hours, drain)] = _sweeps(t, hours, drain)
+    return found[(hours, drain)]
+
+
+def _sweeps(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
     """Transfers out matched to the latest inflow of the same account at most `hours` before.
 
     Columns: account, cp, amount (of the outflow). Only transfers to a person or a known
