@@ -1,8 +1,11 @@
 """Ids that survive from run to run (`fiu.state.ids.assign_ids`)."""
 import random
 
-from fiu.state.ids import assign_ids, fresh_id
-from fiu.state.store import ACTIVE, MERGED, Registry
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from fiu.state.ids import assign_ids, assign_table, fresh_id
+from fiu.state.store import ACTIVE, MERGED, Registry, write_registry
 
 KEY = "k"
 
@@ -93,3 +96,23 @@ def test_a_case_found_again_after_a_gap_keeps_its_id():
                       "case", KEY, 3)
     assert back.ids["x"] == first.ids["c"]
     assert back.events[0]["event"] == "restored"
+
+
+def test_the_table_path_names_every_row_as_its_cluster_and_the_registry_reads_back(tmp_path):
+    first = _run({"a": ["osint:1", "osint:2", "osint:3"], "b": ["osint:4", "osint:5"]})
+    write_registry(tmp_path, "entities", first.registry)
+    stored = Registry.of_tables(pq.read_table(tmp_path / "ids" / "entities.parquet"),
+                                pq.read_table(tmp_path / "ids" / "entities_members.parquet"))
+    assert stored.ids == first.registry.ids and stored.members == first.registry.members
+    rows = pa.table({"ref": ["osint:5", "osint:1", "osint:4", "osint:2", "osint:3", "osint:6"],
+                     "label": ["q", "p", "q", "p", "p", "r"]})
+    assignment, row_ids = assign_table(rows, stored, "ent", KEY, 2)
+    assert row_ids.to_pylist() == [assignment.ids[x] for x in rows["label"].to_pylist()]
+    assert assignment.ids == {"p": first.ids["a"], "q": first.ids["b"],
+                              "r": fresh_id("ent", ["osint:6"], KEY, set(first.registry.ids))}
+    by_dicts = _run({"q": ["osint:5", "osint:4"], "p": ["osint:1", "osint:2", "osint:3"],
+                     "r": ["osint:6"]}, first.registry, 2)
+    assert by_dicts.events == assignment.events == [
+        {"event": "new", "id": assignment.ids["r"], "refs": ["osint:6"]}]
+    assert by_dicts.registry.ids == assignment.registry.ids
+    assert assignment.registry.members[first.ids["a"]] == ["osint:1", "osint:2", "osint:3"]

@@ -58,6 +58,20 @@ def test_withdrawn_records_keep_a_tombstone_and_a_bad_ref_is_named(tmp_path):
         weekly.read_withdrawals(tmp_path)
 
 
+def test_a_ref_sent_again_keeps_its_first_run_and_a_withdrawn_one_sent_again_is_back():
+    previous = pa.Table.from_pylist(
+        [{"ref": "osint:R1", "kind": "osint", "first_run": 1, "last_run": 1,
+          "withdrawn_run": None},
+         {"ref": "osint:R2", "kind": "osint", "first_run": 1, "last_run": 2,
+          "withdrawn_run": 2}], schema=SEEN_SCHEMA)
+    sent = [["osint", ["osint:R2", "osint:R3"]], ["osint", ["osint:R1", "osint:R3"]]]
+    seen = weekly._seen(previous, sent, [], 3)
+    assert seen.schema == SEEN_SCHEMA
+    assert [(r["ref"], r["first_run"], r["last_run"], r["withdrawn_run"])
+            for r in seen.to_pylist()] == [
+        ("osint:R1", 1, 3, None), ("osint:R2", 1, 3, None), ("osint:R3", 3, 3, None)]
+
+
 def test_judgements_accumulate_and_a_later_word_on_a_pair_wins(tmp_path):
     stored = pa.table({"left_ref": ["osint:A", "osint:C"], "right_ref": ["osint:B", "osint:D"],
                        "judgement": ["same", "different"]}, schema=JUDGEMENT_SCHEMA)
