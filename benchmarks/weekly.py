@@ -4,6 +4,7 @@ to one run over the union of all weeks.
 
     python benchmarks/weekly.py                        # 1M transactions, 12 weeks
     python benchmarks/weekly.py --scale 1.7 --weeks 12 # about 100k transactions
+    python benchmarks/weekly.py --retime 3             # the first and last week only
 
 Reports, run by run, the wall time (subprocess, interpreter start to exit) and the
 store's size; and the issue's targets:
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -129,6 +131,34 @@ def files(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of the finished child processes so far (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def retime(work: Path, rounds: int) -> list[dict]:
+    """The first week on a new state and the last on a copy of the state before it,
+    alternated `rounds` times in a folder a full run left: wall and CPU seconds and
+    the load average, since on a shared machine the load moves both."""
+    weeks = sorted((work / "weeks").iterdir())
+    rows = []
+    for n in range(rounds):
+        for week, before in ((weeks[-1], work / "state-before-last"), (weeks[0], None)):
+            state, out = work / "retime-state", work / "retime-out"
+            shutil.rmtree(state, ignore_errors=True)
+            if before is not None:
+                shutil.copytree(before, state, symlinks=True)
+            load, cpu = os.getloadavg()[0], cpu_seconds()
+            wall = fiu("run", str(week), "--out", str(out), "--state", str(state))
+            row = {"round": n + 1, "week": week.name, "wall_s": round(wall, 1),
+                   "cpu_s": round(cpu_seconds() - cpu, 1),
+                   "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=17.0, help="fiu generate --scale (17: 1M)")
@@ -136,8 +166,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", default=str(HERE / ".work" / "weekly"))
     parser.add_argument("--results", help="write the figures here (JSON)")
+    parser.add_argument("--retime", type=int, metavar="ROUNDS",
+                        help="only time the first and last week again, in the folder a "
+                             "full run of the same arguments left")
     args = parser.parse_args()
     work = Path(args.workdir) / f"scale-{args.scale}-seed-{args.seed}-weeks-{args.weeks}"
+    if args.retime:
+        rows = retime(work, args.retime)
+        print(json.dumps(rows, indent=1))
+        if args.results:
+            write_json(args.results, rows)
+        return 0
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     start = time.perf_counter()
