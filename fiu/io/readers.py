@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from fiu.contract import FILE, ROW, column_names, list_columns, raw_schema, required_columns
 from fiu.errors import InputError
 from fiu.io.inputs import InputFile
+from fiu.io.single_byte import byte_table, first_undefined, to_utf8
 from fiu.io.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -162,9 +163,9 @@ def check_header(source: InputFile) -> None:
             check_camt(source, path)
             return
         if source.format == "csv":
-            data = _csv_bytes(source, path)
+            data, encoding = _csv_bytes(source, path)
             _check_text(source, data)
-            names = _csv_header(source, data)
+            names = _csv_header(source, data, encoding)
             if source.profile is not None:
                 source.profile.check_header(source.name, names)
                 return
@@ -307,7 +308,7 @@ def _batched(table: pa.Table, batch_rows: int) -> list[pa.RecordBatch]:
 
 
 def _row_numbers(start: int, count: int) -> pa.Array:
-    return pa.array(range(start, start + count), pa.int64())
+    return pa.array(np.arange(start, start + count, dtype=np.int64))
 
 
 def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
@@ -323,38 +324,64 @@ def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
 
 
 def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) -> ReadResult:
-    data = _csv_bytes(source, path)
+    data, encoding = _csv_bytes(source, path)
     _check_text(source, data)
+    header = _csv_header(source, data, encoding)
+    if source.profile is not None:
+        source.profile.check_header(source.name, header)
+    if encoding != "utf-8":
+        try:
+            return _read_csv_batches(source, data, header, batch_rows, limits, encoding)
+        except pa.ArrowInvalid:
+            # A row of the wrong shape, say: read again as UTF-8, where such a row is
+            # quarantined by its number (and anything else refused as before).
+            data = data.decode(encoding).encode("utf-8")
     shape_errors: list[str] = []
+    result = _read_csv_batches(source, data, header, batch_rows, limits, "utf-8", shape_errors)
+    if shape_errors:
+        return _read_csv_exact(source, data, header, batch_rows, limits)
+    return result
+
+
+def _read_csv_batches(
+    source: InputFile, data: bytes, header: list[str], batch_rows: int, limits: Limits,
+    encoding: str, shape_errors: list[str] | None = None,
+) -> ReadResult:
+    """pyarrow's CSV reader over the file. UTF-8 bytes: a row of the wrong shape is
+    noted in `shape_errors` and the read stops. Bytes in a single-byte encoding: parsed
+    as they are and transcoded column by column (`fiu.io.single_byte`); a row pyarrow
+    refuses raises `ArrowInvalid` (its handler could not even decode the row)."""
 
     def note(row: pcsv.InvalidRow) -> str:
+        assert shape_errors is not None
         shape_errors.append(row.text)
         return "skip"
 
-    header = _csv_header(source, data)
-    if source.profile is not None:
-        source.profile.check_header(source.name, header)
-    result = ReadResult(ignored_columns=_ignored_of(source, header))
     delimiter, quote = _dialect(source)
+    raw = encoding != "utf-8"
     reader = pcsv.open_csv(
         io.BytesIO(data),
-        read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False),
-        parse_options=pcsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True,
+        read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False,
+                                      column_names=header if raw else None,
+                                      skip_rows=1 if raw else 0),
+        parse_options=pcsv.ParseOptions(invalid_row_handler=None if raw else note,
+                                        newlines_in_values=True,
                                         delimiter=delimiter, quote_char=quote),
         convert_options=_convert_options(source, header),
     )
+    result = ReadResult(ignored_columns=_ignored_of(source, header))
     start = 1
     for batch in reader:
         if shape_errors:
             break
         table = pa.Table.from_batches([batch])
+        if raw:
+            table = to_utf8(table, encoding)
         rows = _row_numbers(start, table.num_rows)
         start += table.num_rows
         check_row_count(source.name, start - 1, limits)
         table = _shaped(source, table)
         result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
-    if shape_errors:
-        return _read_csv_exact(source, data, header, batch_rows, limits)
     return result
 
 
@@ -377,29 +404,39 @@ def _convert_options(source: InputFile, header: list[str]) -> pcsv.ConvertOption
     )
 
 
-def _csv_bytes(source: InputFile, path: Path) -> bytes:
-    """The file as UTF-8 with the header first: a profile's encoding decoded, and the
-    lines it says come before the header left out (before decoding where the encoding
-    writes a newline as one byte, so the file is copied once)."""
+def _csv_bytes(source: InputFile, path: Path) -> tuple[bytes, str]:
+    """The file with the header first, and the encoding its bytes are in: UTF-8 (a
+    profile's encoding decoded), or a profile's single-byte encoding, checked here and
+    transcoded by the reader only in the columns that need it. The lines the profile
+    says come before the header are left out (before decoding where the encoding writes
+    a newline as one byte, so the file is copied once)."""
     data = path.read_bytes()
     profile = source.profile
     if profile is None:
-        return data
+        return data, "utf-8"
     start = 0
     one_byte_newline = _ascii_compatible(profile.encoding)
     if profile.skip_rows and one_byte_newline:
         start = _after_lines(data, profile.skip_rows)
+    if _transcoded(source) and byte_table(profile.encoding) is not None:
+        bad = first_undefined(data, start, profile.encoding)
+        if bad is not None:
+            raise InputError(source.name, _not_encoded(profile, bad))
+        return (data[start:] if start else data), profile.encoding
     if _transcoded(source):
         try:
             data = str(memoryview(data)[start:], profile.encoding).encode("utf-8")
         except UnicodeDecodeError as err:
-            raise InputError(source.name, f"profile {profile.key('encoding')}: not "
-                                          f"{profile.encoding}: byte {start + err.start} "
-                                          "cannot be decoded") from err
+            raise InputError(source.name, _not_encoded(profile, start + err.start)) from err
         start = 0
     if profile.skip_rows and not one_byte_newline:
         start = _after_lines(data, profile.skip_rows)
-    return data[start:] if start else data
+    return (data[start:] if start else data), "utf-8"
+
+
+def _not_encoded(profile, offset: int) -> str:
+    return (f"profile {profile.key('encoding')}: not {profile.encoding}: byte {offset} "
+            "cannot be decoded")
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -442,10 +479,10 @@ def _ignored_of(source: InputFile, header: list[str]) -> list[str]:
     return _ignored(source.kind, header)
 
 
-def _csv_header(source: InputFile, data: bytes) -> list[str]:
+def _csv_header(source: InputFile, data: bytes, encoding: str = "utf-8") -> list[str]:
     delimiter, quote = _dialect(source)
     head = data[: 1 << 16]
-    text = head.decode("utf-8", errors="ignore") if b"\n" in head else data.decode("utf-8")
+    text = head.decode(encoding, errors="ignore") if b"\n" in head else data.decode(encoding)
     with _unbounded_csv_fields():
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                  quotechar=quote), None)
