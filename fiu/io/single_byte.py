@@ -89,9 +89,9 @@ def _recoded(values: pa.Array, encoding: str, grow: np.ndarray) -> pa.Array:
     offsets = np.frombuffer(offsets_buffer, np.int32)[: values.offset + len(values) + 1]
     first, last = int(offsets[values.offset]), int(offsets[-1])
     raw = np.frombuffer(data, np.uint8)[first:last]
-    high = np.flatnonzero(raw >= 0x80)
-    if not len(high):
+    if not len(raw) or raw.max() < 0x80:
         return values
+    high = np.flatnonzero(raw >= 0x80)
     text = bytes(memoryview(data)[first:last]).decode(encoding).encode("utf-8")
     before = np.concatenate([[0], np.cumsum(grow[raw[high]])])
     relative = np.maximum(offsets.astype(np.int64) - first, 0)
