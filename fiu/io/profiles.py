@@ -591,10 +591,9 @@ def _replace_char(values, old: str, new: str):
         if data is None:
             chunks.append(chunk)
             continue
-        raw = np.frombuffer(data, np.uint8).copy()
-        raw[raw == ord(old)] = ord(new)
+        swapped = bytes(memoryview(data)).translate(bytes.maketrans(old.encode(), new.encode()))
         chunks.append(pa.Array.from_buffers(pa.string(), len(chunk),
-                                            [validity, offsets, pa.py_buffer(raw)],
+                                            [validity, offsets, pa.py_buffer(swapped)],
                                             null_count=chunk.null_count, offset=chunk.offset))
     if isinstance(values, pa.ChunkedArray):
         return pa.chunked_array(chunks, pa.string())

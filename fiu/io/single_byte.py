@@ -92,10 +92,12 @@ def _recoded(values: pa.Array, encoding: str, grow: np.ndarray) -> pa.Array:
     if not len(raw) or raw.max() < 0x80:
         return values
     high = np.flatnonzero(raw >= 0x80)
-    text = bytes(memoryview(data)[first:last]).decode(encoding).encode("utf-8")
-    before = np.concatenate([[0], np.cumsum(grow[raw[high]])])
+    text = str(memoryview(data)[first:last], encoding).encode("utf-8")
+    # The value each growing byte is in, and so how far each value's offset moves.
     relative = np.maximum(offsets.astype(np.int64) - first, 0)
-    moved = relative + before[np.searchsorted(high, relative, side="left")]
+    owner = np.searchsorted(relative, high, side="right")
+    growth = np.bincount(owner, weights=grow[raw[high]], minlength=len(relative))
+    moved = relative + np.cumsum(growth).astype(np.int64)
     return pa.Array.from_buffers(
         pa.string(), len(values),
         [validity, pa.py_buffer(moved.astype(np.int32)), pa.py_buffer(text)],
