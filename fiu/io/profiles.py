@@ -282,11 +282,11 @@ class FileProfile:
                 iso, precision = _iso_date(local), "date"
             else:
                 iso, precision = _zoned(local, zone), "second"
-        if pc.any(pc.and_(written, pc.is_null(iso))).as_py():
+        if iso.null_count and pc.any(pc.and_(written, pc.is_null(iso))).as_py():
             # A value the format does not read is passed on as written, for the suite.
             text = self._text(table, spec, n) if text is None else text
             iso = pc.coalesce(iso, _flat(pc.cast(text, pa.string())))
-        if not pc.all(written).as_py():
+        if iso.null_count and not pc.all(written).as_py():
             return iso, pc.if_else(written, precision, pa.scalar(None, pa.string()))
         return iso, pa.repeat(pa.scalar(precision), n)
 
