@@ -186,21 +186,21 @@ class FileProfile:
         """`1.234,50` (thousands `.`, decimal `,`) → `1234.50`; a trailing minus leads.
         A value that is not a number in the partner's notation (`12,50,00`, `N/A`) is
         passed on as written, for validation to quarantine by that value."""
-        # Each step runs only where a byte it acts on occurs (one count of the bytes).
-        present = _bytes_present(written)
+        # Each step runs only where a byte it acts on occurs.
+        present = _Bytes(written)
         text = written
-        if present[:0x21].any() or present[0x80:].any():  # ASCII or Unicode whitespace
+        if present.may_need_trim():
             text = pc.utf8_trim_whitespace(written)
-        grouped = bool(self.thousands) and _may_hold(present, self.thousands) and pc.any(
+        grouped = bool(self.thousands) and present.may_hold(self.thousands) and pc.any(
             pc.match_substring(text, self.thousands)).as_py()
         number = pc.match_substring_regex(text, self._number_pattern(grouped))
         if grouped:
             text = pc.replace_substring(text, self.thousands, "")
-        if self.decimal != "." and _may_hold(present, self.decimal):
+        if self.decimal != "." and present.may_hold(self.decimal):
             text = _replace_char(text, self.decimal, ".")
-        if present[ord("+")]:
+        if present.may_hold("+"):
             text = pc.utf8_ltrim(text, "+")
-        if present[ord("-")] and pc.any(pc.ends_with(text, "-")).as_py():
+        if present.may_hold("-") and pc.any(pc.ends_with(text, "-")).as_py():
             text = pc.replace_substring_regex(text, r"^(.+)-$", r"-\1")
         if pc.all(number).as_py():  # every value written is a number (nulls stay null)
             return text
@@ -564,19 +564,26 @@ def _value_bytes(values: pa.Array) -> np.ndarray:
     return np.frombuffer(data, np.uint8)[bounds[0]:bounds[-1]]
 
 
-def _bytes_present(values) -> np.ndarray:
-    """By byte value: whether any value of a string column holds that byte."""
-    present = np.zeros(256, bool)
-    for chunk in _chunks(values):
-        if not pa.types.is_string(chunk.type):
-            return np.ones(256, bool)  # not known: every step runs
-        present |= np.bincount(_value_bytes(chunk), minlength=256) > 0
-    return present
+class _Bytes:
+    """The bytes of a string column's values, asked whether they hold a character: a
+    comparison over the bytes, without a copy, instead of a string kernel per value."""
 
+    def __init__(self, values) -> None:
+        chunks = _chunks(values)
+        self.known = all(pa.types.is_string(chunk.type) for chunk in chunks)
+        self.parts = [_value_bytes(chunk) for chunk in chunks] if self.known else []
 
-def _may_hold(present: np.ndarray, text: str) -> bool:
-    """False only where `text` is one ASCII character that no value holds."""
-    return not (len(text) == 1 and ord(text) < 0x80) or bool(present[ord(text)])
+    def may_hold(self, text: str) -> bool:
+        """False only where `text` is one ASCII character that no value holds."""
+        if not self.known or len(text) != 1 or ord(text) >= 0x80:
+            return True
+        return any((part == ord(text)).any() for part in self.parts)
+
+    def may_need_trim(self) -> bool:
+        """False where no byte is ASCII whitespace, a control or part of a non-ASCII
+        character (Unicode whitespace)."""
+        return not self.known or any(
+            len(part) and (part.min() <= 0x20 or part.max() >= 0x80) for part in self.parts)
 
 
 def _replace_char(values, old: str, new: str):
