@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -185,17 +186,25 @@ class FileProfile:
         """`1.234,50` (thousands `.`, decimal `,`) → `1234.50`; a trailing minus leads.
         A value that is not a number in the partner's notation (`12,50,00`, `N/A`) is
         passed on as written, for validation to quarantine by that value."""
-        text = pc.utf8_trim_whitespace(written)
-        grouped = bool(self.thousands) and pc.any(pc.match_substring(text, self.thousands)).as_py()
-        number = pc.fill_null(pc.match_substring_regex(text, self._number_pattern(grouped)), False)
+        # Each step runs only where a byte it acts on occurs.
+        present = _Bytes(written)
+        text = written
+        if present.may_need_trim():
+            text = pc.utf8_trim_whitespace(written)
+        grouped = bool(self.thousands) and present.may_hold(self.thousands) and pc.any(
+            pc.match_substring(text, self.thousands)).as_py()
+        number = pc.match_substring_regex(text, self._number_pattern(grouped))
         if grouped:
             text = pc.replace_substring(text, self.thousands, "")
-        if self.decimal != ".":
-            text = pc.replace_substring(text, self.decimal, ".")
-        text = pc.utf8_ltrim(text, "+")
-        if pc.any(pc.ends_with(text, "-")).as_py():
+        if self.decimal != "." and present.may_hold(self.decimal):
+            text = _replace_char(text, self.decimal, ".")
+        if present.may_hold("+"):
+            text = pc.utf8_ltrim(text, "+")
+        if present.may_hold("-") and pc.any(pc.ends_with(text, "-")).as_py():
             text = pc.replace_substring_regex(text, r"^(.+)-$", r"-\1")
-        return pc.if_else(number, text, written)
+        if pc.all(number).as_py():  # every value written is a number (nulls stay null)
+            return text
+        return pc.if_else(pc.fill_null(number, False), text, written)
 
     def _number_pattern(self, grouped: bool = True) -> str:
         """The partner's numbers; `grouped` when some value has a thousands separator
@@ -259,14 +268,9 @@ class FileProfile:
             return self._text(table, spec, n), pa.nulls(n, pa.string())
         names = _names(spec["column"]) if "column" in spec else []
         parts = _split_format(fmt, len(names))
+        zone = spec.get("timezone") or self.timezone
         if parts:
-            # Date and time in their own columns: each parsed once per distinct value.
-            day = _distinct(lambda v: _as_date(self._parse(v, parts[0], file, name)),
-                            table.column(names[0]))
-            clock = _distinct(lambda v: _seconds_of_day(self._parse(v, parts[1], file, name)),
-                              table.column(names[1]))
-            local = pc.cast(pc.add(pc.multiply(pc.cast(pc.cast(day, pa.int32()), pa.int64()), 86_400), clock),
-                            pa.timestamp("s"))
+            iso, precision = self._day_and_time(table, names, parts, zone, file, name), "second"
             text = None
             written = pc.or_(pc.is_valid(table.column(names[0])),
                              pc.is_valid(table.column(names[1])))
@@ -274,17 +278,41 @@ class FileProfile:
             text = self._text(table, spec, n)
             local = _distinct(lambda v: self._parse(v, fmt, file, name), text)
             written = pc.is_valid(text)
-        if not _has_time(fmt):
-            iso, precision = _iso_date(local), "date"
-        else:
-            iso, precision = _zoned(local, spec.get("timezone") or self.timezone), "second"
-        if pc.any(pc.and_(written, pc.is_null(iso))).as_py():
+            if not _has_time(fmt):
+                iso, precision = _iso_date(local), "date"
+            else:
+                iso, precision = _zoned(local, zone), "second"
+        if iso.null_count and pc.any(pc.and_(written, pc.is_null(iso))).as_py():
             # A value the format does not read is passed on as written, for the suite.
             text = self._text(table, spec, n) if text is None else text
             iso = pc.coalesce(iso, _flat(pc.cast(text, pa.string())))
-        if not pc.all(written).as_py():
+        if iso.null_count and not pc.all(written).as_py():
             return iso, pc.if_else(written, precision, pa.scalar(None, pa.string()))
         return iso, pa.repeat(pa.scalar(precision), n)
+
+    def _day_and_time(self, table: pa.Table, names: list[str], parts: tuple[str, str],
+                      zone: str, file: str, name: str) -> pa.Array:
+        """Date and time in their own columns, each parsed once per distinct value.
+        Where both arrive dictionary-encoded, a row's text is put together from the
+        text of its day (and the offset in force that day) and of its time of day, so
+        no row is converted alone but those on a day the clock changes."""
+        def day_of(values):
+            return _as_date(self._parse(values, parts[0], file, name))
+
+        def clock_of(values):
+            return _seconds_of_day(self._parse(values, parts[1], file, name))
+
+        days, clocks = table.column(names[0]), table.column(names[1])
+        if [len(c) for c in days.chunks] != [len(c) for c in clocks.chunks]:
+            days, clocks = (pa.chunked_array([_flat(c)]) for c in (days, clocks))
+        pieces = []
+        for day, clock in zip(days.chunks, clocks.chunks):
+            if pa.types.is_dictionary(day.type) and pa.types.is_dictionary(clock.type):
+                pieces.append(_by_day_and_time(day_of(day.dictionary), day.indices,
+                                               clock_of(clock.dictionary), clock.indices, zone))
+            else:
+                pieces.append(_zoned(_local(day_of(day), clock_of(clock)), zone))
+        return _flat(pa.chunked_array(pieces, pa.string()))
 
     def _date(self, text, spec: dict, file: str, name: str):
         def read(values):
@@ -343,10 +371,96 @@ def _as_date(local):
     return pc.cast(local, pa.date32())
 
 
+_READ_ALONE = -2_208_988_800  # 1900-01-01 00:00:00, where strptime puts a time of day
+
+
 def _seconds_of_day(local):
-    """A time of day read alone (strptime puts it on 1 January 1900) as seconds."""
-    midnight = pc.cast(pc.cast(local, pa.date32()), pa.timestamp("s"))
-    return pc.subtract(pc.cast(local, pa.int64()), pc.cast(midnight, pa.int64()))
+    """A time of day read alone as seconds after midnight: 86,400 for the leap second
+    23:59:60, which strptime reads as the next midnight (as in a date-time column)."""
+    return pc.subtract(pc.cast(local, pa.int64()), _READ_ALONE)
+
+
+def _local(day, seconds):
+    """A day and seconds since its midnight → the local clock time."""
+    midnight = pc.multiply(pc.cast(pc.cast(day, pa.int32()), pa.int64()), 86_400)
+    return pc.cast(pc.add(midnight, seconds), pa.timestamp("s"))
+
+
+def _by_day_and_time(day, day_rows, seconds, clock_rows, zone: str) -> pa.Array:
+    """Each row's `YYYY-MM-DD HH:MM:SS+hh:mm` from its day (`day[day_rows]`) and time
+    of day (`seconds[clock_rows]`): the texts are made once per distinct day and time,
+    and the rows' bytes copied from them (every part has a fixed width). A row on a
+    day the clock changes (or at a time of day outside 00:00:00–23:59:59) is left to
+    `_zoned`."""
+    regular = pc.and_(pc.greater_equal(seconds, 0), pc.less(seconds, 86_400))
+    clock = pc.cast(pc.if_else(regular, seconds, pa.scalar(None, pa.int64())), pa.timestamp("s"))
+    parts = [_fixed_width(pc.binary_join_element_wise(pc.cast(day, pa.string()), " ", ""), 11),
+             _fixed_width(pc.utf8_slice_codeunits(pc.cast(clock, pa.string()), 11, 19), 8),
+             _fixed_width(_offset_text(_day_offsets(day, zone)), 6)]
+    if any(part is None for part in parts) or not len(day) or not len(seconds):
+        return _joined(day, day_rows, seconds, clock_rows, zone)  # a year past 9999, say
+    (day_bytes, day_known), (clock_bytes, clock_known), (offset_bytes, steady) = parts
+    d = pc.fill_null(day_rows, 0).to_numpy()
+    c = pc.fill_null(clock_rows, 0).to_numpy()
+    rows = np.empty(len(d), _ISO_ROW)
+    rows["day"] = np.take(day_bytes, d)
+    rows["clock"] = np.take(clock_bytes, c)
+    rows["offset"] = np.take(offset_bytes, d)
+    out = rows.view(np.uint8).reshape(len(d), _ISO_WIDTH)
+    read = steady[d] & clock_known[c]  # the rows whose bytes are right already
+    if day_rows.null_count or clock_rows.null_count:
+        read &= (pc.is_valid(day_rows).to_numpy(zero_copy_only=False)
+                 & pc.is_valid(clock_rows).to_numpy(zero_copy_only=False))
+    other = np.flatnonzero(~read)  # few: missing, unreadable, on a day the clock changes
+    if len(other):
+        parsed = (day_known[d[other]] & pc.is_valid(seconds).to_numpy(zero_copy_only=False)[c[other]]
+                  & pc.is_valid(pc.take(day_rows, other)).to_numpy(zero_copy_only=False)
+                  & pc.is_valid(pc.take(clock_rows, other)).to_numpy(zero_copy_only=False))
+        alone = other[parsed]
+        read[alone] = True
+    if len(other) and len(alone):
+        texts = _zoned(_local(pc.take(day, d[alone]), pc.take(seconds, c[alone])), zone)
+        if not pc.all(pc.equal(pc.binary_length(texts), _ISO_WIDTH)).as_py():
+            return _joined(day, day_rows, seconds, clock_rows, zone)
+        out[alone] = _value_bytes(texts).reshape(-1, _ISO_WIDTH)
+    if read.all():
+        offsets = np.arange(0, _ISO_WIDTH * (len(d) + 1), _ISO_WIDTH, dtype=np.int32)
+        return pa.Array.from_buffers(pa.string(), len(d), [None, pa.py_buffer(offsets),
+                                                           pa.py_buffer(out)])
+    offsets = np.concatenate([[0], np.cumsum(np.where(read, _ISO_WIDTH, 0))]).astype(np.int32)
+    validity = pa.array(read).buffers()[1]
+    return pa.Array.from_buffers(pa.string(), len(d), [validity, pa.py_buffer(offsets),
+                                                       pa.py_buffer(out[read])],
+                                 null_count=int(len(d) - read.sum()))
+
+
+_ISO_WIDTH = 25  # len("2026-03-29 02:30:00+01:00")
+_ISO_ROW = np.dtype([("day", "V11"), ("clock", "V8"), ("offset", "V6")])
+
+
+def _fixed_width(text: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(bytes of each value as a row of `width`, whether the value is there) when every
+    value there has `width` bytes; None otherwise."""
+    known = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    filled = pc.fill_null(text, "0" * width)
+    if not pc.all(pc.equal(pc.binary_length(filled), width)).as_py():
+        return None
+    return _value_bytes(filled).view(f"V{width}"), known
+
+
+def _joined(day, day_rows, seconds, clock_rows, zone: str) -> pa.Array:
+    """As `_by_day_and_time`, by `_zoned` on each row's local time."""
+    return _zoned(_local(pc.take(day, day_rows), pc.take(seconds, clock_rows)), zone)
+
+
+def _day_offsets(days, zone: str):
+    """The offset (seconds) in force all day on each day; null on a day the clock
+    changes: a day whose first and last second have the same offset has it all day."""
+    start = pc.cast(pc.cast(days, pa.timestamp("s")), pa.int64())
+    ends = [_offsets(pc.cast(pc.add(start, shift), pa.timestamp("s")), zone)
+            for shift in (0, 86_399)]
+    steady = pc.and_(pc.equal(ends[0][0], ends[1][0]), pc.and_(ends[0][1], ends[1][1]))
+    return pc.if_else(steady, ends[0][0], pa.scalar(None, pa.int64()))
 
 
 def _zoned(local, zone: str):
@@ -359,12 +473,7 @@ def _zoned(local, zone: str):
     local = _flat(local)
     days = pc.cast(local, pa.date32())
     distinct = pc.unique(days).drop_null()
-    start = pc.cast(pc.cast(distinct, pa.timestamp("s")), pa.int64())
-    ends = [_offsets(pc.cast(pc.add(start, shift), pa.timestamp("s")), zone)
-            for shift in (0, 86_399)]
-    steady = pc.and_(pc.equal(ends[0][0], ends[1][0]), pc.and_(ends[0][1], ends[1][1]))
-    day_offset = pc.if_else(steady, ends[0][0], pa.scalar(None, pa.int64()))
-    offset = pc.take(day_offset, pc.index_in(days, value_set=distinct))
+    offset = pc.take(_day_offsets(distinct, zone), pc.index_in(days, value_set=distinct))
     wall = local
     changing = pc.and_(pc.is_null(offset), pc.is_valid(local))
     if pc.any(changing).as_py():
@@ -440,6 +549,62 @@ def _day_digits(text, at: int):
     digits = pc.utf8_slice_codeunits(text, at, at + 2)
     numeric = pc.fill_null(pc.match_substring_regex(digits, r"^\d\d$"), False)
     return pc.cast(pc.if_else(numeric, digits, pa.scalar(None, pa.string())), pa.int64())
+
+
+def _chunks(values) -> list[pa.Array]:
+    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _value_bytes(values: pa.Array) -> np.ndarray:
+    """The bytes of a string array's values, without copying."""
+    _, offsets, data = values.buffers()
+    if data is None or not len(values):
+        return np.zeros(0, np.uint8)
+    bounds = np.frombuffer(offsets, np.int32)[values.offset:values.offset + len(values) + 1]
+    return np.frombuffer(data, np.uint8)[bounds[0]:bounds[-1]]
+
+
+class _Bytes:
+    """The bytes of a string column's values, asked whether they hold a character: a
+    comparison over the bytes, without a copy, instead of a string kernel per value."""
+
+    def __init__(self, values) -> None:
+        chunks = _chunks(values)
+        self.known = all(pa.types.is_string(chunk.type) for chunk in chunks)
+        self.parts = [_value_bytes(chunk) for chunk in chunks] if self.known else []
+
+    def may_hold(self, text: str) -> bool:
+        """False only where `text` is one ASCII character that no value holds."""
+        if not self.known or len(text) != 1 or ord(text) >= 0x80:
+            return True
+        return any((part == ord(text)).any() for part in self.parts)
+
+    def may_need_trim(self) -> bool:
+        """False where no byte is ASCII whitespace, a control or part of a non-ASCII
+        character (Unicode whitespace)."""
+        return not self.known or any(
+            len(part) and (part.min() <= 0x20 or part.max() >= 0x80) for part in self.parts)
+
+
+def _replace_char(values, old: str, new: str):
+    """`old` replaced by `new`: one ASCII byte by another in place of a copy of the
+    bytes, offsets unchanged; anything else by `replace_substring`."""
+    one_byte = len(old) == len(new) == 1 and ord(old) < 0x80 and ord(new) < 0x80
+    if not one_byte or not pa.types.is_string(values.type):
+        return pc.replace_substring(values, old, new)
+    chunks = []
+    for chunk in _chunks(values):
+        validity, offsets, data = chunk.buffers()
+        if data is None:
+            chunks.append(chunk)
+            continue
+        swapped = bytes(memoryview(data)).translate(bytes.maketrans(old.encode(), new.encode()))
+        chunks.append(pa.Array.from_buffers(pa.string(), len(chunk),
+                                            [validity, offsets, pa.py_buffer(swapped)],
+                                            null_count=chunk.null_count, offset=chunk.offset))
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array(chunks, pa.string())
+    return chunks[0]
 
 
 def _flat(values):

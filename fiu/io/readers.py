@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from fiu.contract import FILE, ROW, column_names, list_columns, raw_schema, required_columns
 from fiu.errors import InputError
 from fiu.io.inputs import InputFile
+from fiu.io.single_byte import byte_table, first_undefined, to_utf8
 from fiu.io.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -162,9 +163,9 @@ def check_header(source: InputFile) -> None:
             check_camt(source, path)
             return
         if source.format == "csv":
-            data = _csv_bytes(source, path)
-            _check_text(source, data)
-            names = _csv_header(source, data)
+            data, start, encoding = _csv_bytes(source, path)
+            _check_text(source, data, start)
+            names = _csv_header(source, data, encoding, start)
             if source.profile is not None:
                 source.profile.check_header(source.name, names)
                 return
@@ -184,15 +185,17 @@ def check_header(source: InputFile) -> None:
         raise InputError(source.name, f"missing required column(s): {', '.join(missing)}")
 
 
-def _check_text(source: InputFile, data: bytes) -> None:
-    """A text file must be UTF-8 without NUL bytes; a CSV must not end inside a quoted
-    field (an odd number of `"` in RFC 4180 means the file was cut off)."""
+def _check_text(source: InputFile, data: bytes, start: int = 0) -> None:
+    """A text file (from offset `start`) must be UTF-8 without NUL bytes; a CSV must not
+    end inside a quoted field (an odd number of `"` in RFC 4180 means the file was cut
+    off)."""
     if not _transcoded(source):  # decoded from the profile's encoding: UTF-8 already
-        data.decode("utf-8")
-    nul = data.find(b"\x00")
+        str(memoryview(data)[start:], "utf-8")
+    nul = data.find(b"\x00", start)
     if nul >= 0:
-        raise InputError(source.name, f"binary content: NUL byte at offset {nul}, not a text file")
-    if source.format == "csv" and data.count(b'"') % 2:
+        raise InputError(source.name, f"binary content: NUL byte at offset {nul - start}, "
+                                      "not a text file")
+    if source.format == "csv" and data.count(b'"', start) % 2:
         raise InputError(
             source.name, "truncated: the file ends inside a quoted field (unbalanced quote)"
         )
@@ -307,7 +310,7 @@ def _batched(table: pa.Table, batch_rows: int) -> list[pa.RecordBatch]:
 
 
 def _row_numbers(start: int, count: int) -> pa.Array:
-    return pa.array(range(start, start + count), pa.int64())
+    return pa.array(np.arange(start, start + count, dtype=np.int64))
 
 
 def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
@@ -323,38 +326,66 @@ def _broken_line(source: InputFile, row: int, raw: object, reason: str) -> dict:
 
 
 def _read_csv(source: InputFile, path: Path, batch_rows: int, limits: Limits) -> ReadResult:
-    data = _csv_bytes(source, path)
-    _check_text(source, data)
+    data, start, encoding = _csv_bytes(source, path)
+    _check_text(source, data, start)
+    header = _csv_header(source, data, encoding, start)
+    if source.profile is not None:
+        source.profile.check_header(source.name, header)
+    if encoding != "utf-8":
+        try:
+            return _read_csv_batches(source, data, start, header, batch_rows, limits, encoding)
+        except pa.ArrowInvalid:
+            # A row of the wrong shape, say: read again as UTF-8, where such a row is
+            # quarantined by its number (and anything else refused as before).
+            data, start = str(memoryview(data)[start:], encoding).encode("utf-8"), 0
     shape_errors: list[str] = []
+    result = _read_csv_batches(source, data, start, header, batch_rows, limits, "utf-8",
+                               shape_errors)
+    if shape_errors:
+        return _read_csv_exact(source, data[start:], header, batch_rows, limits)
+    return result
+
+
+def _read_csv_batches(
+    source: InputFile, data: bytes, start: int, header: list[str], batch_rows: int,
+    limits: Limits, encoding: str, shape_errors: list[str] | None = None,
+) -> ReadResult:
+    """pyarrow's CSV reader over the file from its header (at `start`, not copied).
+    UTF-8 bytes: a row of the wrong shape is noted in `shape_errors` and the read
+    stops. Bytes in a single-byte encoding: parsed as they are and transcoded column by
+    column (`fiu.io.single_byte`); a row pyarrow refuses raises `ArrowInvalid` (its
+    handler could not even decode the row)."""
 
     def note(row: pcsv.InvalidRow) -> str:
+        assert shape_errors is not None
         shape_errors.append(row.text)
         return "skip"
 
-    header = _csv_header(source, data)
-    if source.profile is not None:
-        source.profile.check_header(source.name, header)
-    result = ReadResult(ignored_columns=_ignored_of(source, header))
     delimiter, quote = _dialect(source)
+    raw = encoding != "utf-8"
     reader = pcsv.open_csv(
-        io.BytesIO(data),
-        read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False),
-        parse_options=pcsv.ParseOptions(invalid_row_handler=note, newlines_in_values=True,
+        pa.BufferReader(pa.py_buffer(data).slice(start)),
+        read_options=pcsv.ReadOptions(block_size=1 << 24, use_threads=False,
+                                      column_names=header if raw else None,
+                                      skip_rows=1 if raw else 0),
+        parse_options=pcsv.ParseOptions(invalid_row_handler=None if raw else note,
+                                        newlines_in_values=True,
                                         delimiter=delimiter, quote_char=quote),
         convert_options=_convert_options(source, header),
     )
+    result = ReadResult(ignored_columns=_ignored_of(source, header))
     start = 1
     for batch in reader:
         if shape_errors:
             break
         table = pa.Table.from_batches([batch])
+        if raw:
+            table = to_utf8(table, encoding)
         rows = _row_numbers(start, table.num_rows)
         start += table.num_rows
         check_row_count(source.name, start - 1, limits)
         table = _shaped(source, table)
         result.batches += _batched(_conform(source.kind, table, source, rows), batch_rows)
-    if shape_errors:
-        return _read_csv_exact(source, data, header, batch_rows, limits)
     return result
 
 
@@ -377,29 +408,38 @@ def _convert_options(source: InputFile, header: list[str]) -> pcsv.ConvertOption
     )
 
 
-def _csv_bytes(source: InputFile, path: Path) -> bytes:
-    """The file as UTF-8 with the header first: a profile's encoding decoded, and the
-    lines it says come before the header left out (before decoding where the encoding
-    writes a newline as one byte, so the file is copied once)."""
+def _csv_bytes(source: InputFile, path: Path) -> tuple[bytes, int, str]:
+    """The file, the offset of its header (after the lines the profile says come before
+    it) and the encoding its bytes are in: UTF-8 (a profile's encoding decoded), or a
+    profile's single-byte encoding, checked here and transcoded by the reader only in
+    the columns that need it. The file is not copied, or once where it is decoded."""
     data = path.read_bytes()
     profile = source.profile
     if profile is None:
-        return data
+        return data, 0, "utf-8"
     start = 0
     one_byte_newline = _ascii_compatible(profile.encoding)
     if profile.skip_rows and one_byte_newline:
         start = _after_lines(data, profile.skip_rows)
+    if _transcoded(source) and byte_table(profile.encoding) is not None:
+        bad = first_undefined(data, start, profile.encoding)
+        if bad is not None:
+            raise InputError(source.name, _not_encoded(profile, bad))
+        return data, start, profile.encoding
     if _transcoded(source):
         try:
             data = str(memoryview(data)[start:], profile.encoding).encode("utf-8")
         except UnicodeDecodeError as err:
-            raise InputError(source.name, f"profile {profile.key('encoding')}: not "
-                                          f"{profile.encoding}: byte {start + err.start} "
-                                          "cannot be decoded") from err
+            raise InputError(source.name, _not_encoded(profile, start + err.start)) from err
         start = 0
     if profile.skip_rows and not one_byte_newline:
         start = _after_lines(data, profile.skip_rows)
-    return data[start:] if start else data
+    return data, start, "utf-8"
+
+
+def _not_encoded(profile, offset: int) -> str:
+    return (f"profile {profile.key('encoding')}: not {profile.encoding}: byte {offset} "
+            "cannot be decoded")
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -442,10 +482,12 @@ def _ignored_of(source: InputFile, header: list[str]) -> list[str]:
     return _ignored(source.kind, header)
 
 
-def _csv_header(source: InputFile, data: bytes) -> list[str]:
+def _csv_header(source: InputFile, data: bytes, encoding: str = "utf-8",
+                start: int = 0) -> list[str]:
     delimiter, quote = _dialect(source)
-    head = data[: 1 << 16]
-    text = head.decode("utf-8", errors="ignore") if b"\n" in head else data.decode("utf-8")
+    head = data[start:start + (1 << 16)]
+    text = (head.decode(encoding, errors="ignore") if b"\n" in head
+            else str(memoryview(data)[start:], encoding))
     with _unbounded_csv_fields():
         header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                  quotechar=quote), None)

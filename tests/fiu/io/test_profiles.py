@@ -262,3 +262,39 @@ def test_a_byte_outside_the_encoding_is_named_by_its_offset_in_the_file(tmp_path
     offset = (tmp_path / "export_10.csv").read_bytes().index(b"\xfc")
     with pytest.raises(InputError, match=f"not ascii: byte {offset} cannot"):
         read_file(source)
+
+
+def test_dictionary_encoded_and_plain_columns_are_mapped_alike(tmp_path):
+    """The reader hands date, time, flag and code columns over dictionary-encoded (the
+    fast path) or plain (rows read one by one): both give the same contract values."""
+    import pyarrow as pa
+
+    (tmp_path / "partners").mkdir()
+    (tmp_path / "partners" / "bank-b.yaml").write_text(BASE.format(
+        options='    timezone: Europe/Berlin\n    decimal: ","\n    thousands: "."',
+        timestamp='{column: [Day, Time], format: "%d.%m.%Y %H:%M:%S"}',
+        amount="{column: Amount, flag: {column: DC, debit: S, credit: H}}", extra=""))
+    (profile,) = load_profile(tmp_path / "partners" / "bank-b.yaml")
+    days = ["29.03.2026", "29.03.2026", "25.10.2026", "15.07.2026", "15.07.2026", None,
+            "31.12.2026", "30.02.2026", "01.01.2026", "15.07.2026", "15.01.2026"]
+    times = ["01:30:00", "02:30:00", "02:30:00", "23:59:60", None, "10:00:00",
+             "23:59:59", "10:00:00", "00:00:00", "7 Uhr", "12:00:00"]
+    amounts = [" 7,05 ", "\u00a01.234,50", "+3,5", "12,00-", "12,50,00", "k.A.", None,
+               "0,5", "1.000", "5", "9,99"]
+    flags = ["S", "H", "S", "?", None, "H", "S", "S", "H", "H", "S"]
+    plain = pa.table({"Ref": [f"R{i}" for i in range(len(days))], "Acct": ["A1"] * len(days),
+                      "Day": days, "Time": times, "Amount": amounts, "DC": flags,
+                      "Type": ["TRF", "ATM", None, "X"] * 2 + ["TRF"] * 3})
+    coded = pa.table({name: (plain.column(name).dictionary_encode()
+                             if name in profile.dictionary_columns() else plain.column(name))
+                      for name in plain.column_names})
+    expected = profile.apply(plain, "export_1.csv").to_pydict()
+    assert profile.apply(coded, "export_1.csv").to_pydict() == expected
+    assert expected["timestamp"][:5] == [
+        "2026-03-29 01:30:00+01:00", "2026-03-29 03:00:00+02:00", "2026-10-25 02:30:00+02:00",
+        "2026-07-16 00:00:00+02:00", "15.07.2026"]
+    assert expected["timestamp"][5:] == [
+        "10:00:00", "2026-12-31 23:59:59+01:00", "30.02.2026 10:00:00",
+        "2026-01-01 00:00:00+01:00", "15.07.2026 7 Uhr", "2026-01-15 12:00:00+01:00"]
+    assert expected["amount"] == ["7.05", "1234.50", "3.5", "-12.00", "12,50,00", "k.A.", None,
+                                  "0.5", "1000", "5", "9.99"]
