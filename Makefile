@@ -22,8 +22,12 @@ CAMT_SCHEMAS ?= $(wildcard ../shared/formats/camt/xsd)
 demo: $(BIN)/fiu
 	$(BIN)/fiu demo --dir demo --partner-shapes $(if $(CAMT_SCHEMAS),--camt-schemas $(CAMT_SCHEMAS))
 
+# Tests on every core (pytest-xdist), a test module's tests on one worker (loadfile), so a
+# module-scoped pipeline run happens once: `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= auto
+
 test: $(BIN)/fiu
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 clean:
 	rm -rf demo .pytest_cache .hypothesis

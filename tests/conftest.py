@@ -77,6 +77,10 @@ def validator():
 
 
 E2E_SEED, E2E_SCALE = 11, 0.3
+# The modules that use `e2e_world`: under `make test` (xdist, --dist loadfile) they go to
+# one worker as if one file, so the world is generated and run once, not once per worker.
+E2E_MODULES = ("tests/test_end_to_end.py", "tests/pipelines/test_dask_runner.py",
+               "tests/test_crash_safety.py")
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +96,17 @@ def e2e_world(tmp_path_factory):
     truth = generate_world(folder / "world", seed=E2E_SEED, scale=E2E_SCALE, truth_path=folder / "truth.json")
     manifest = run(RunConfig(input_dir=str(folder / "world"), out_dir=str(folder / "out")))
     return folder, Path(truth), manifest, evaluate(folder / "out", truth)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, with the E2E_MODULES as one file."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "e2e_world" if module in E2E_MODULES else module
+
+    return Scheduling(config, log)

@@ -45,18 +45,31 @@ def test_out_folder_with_foreign_files_is_refused(tmp_path, capsys):
     assert (out / "thesis.docx").exists()
 
 
-def test_skip_bad_files_records_the_file_and_goes_on(tmp_path):
+@pytest.fixture(scope="module")
+def skipping_run(tmp_path_factory):
+    """One `--skip-bad-files --max-rows-per-file 2` run (a run costs seconds of Beam set-up
+    whatever its size) over a good file, one missing a column (skipped at its header) and
+    one over the row limit (skipped while read): (exit code, manifest)."""
     import json
 
-    rows = [txn()]
-    write_csv(tmp_path / "transactions_a.csv", rows)
-    write_csv(tmp_path / "transactions_b.csv", rows, header=[c for c in rows[0] if c != "amount"])
-    (tmp_path / "partners.yaml").write_text("partners:\n  - {id: bank-a, kind: financial_institution}\n")
-    out = tmp_path.parent / "out-skip"
-    assert main(["run", str(tmp_path), "--out", str(out), "--skip-bad-files"]) == 0
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert [f["file"] for f in manifest["skipped_files"]] == ["transactions_b.csv"]
-    assert "amount" in manifest["skipped_files"][0]["problem"]
+    folder = tmp_path_factory.mktemp("skip")
+    world, out = folder / "in", folder / "out"
+    world.mkdir()
+    rows = [txn(txn_id="T1")]
+    write_csv(world / "transactions_a.csv", rows)
+    write_csv(world / "transactions_b.csv", rows, header=[c for c in rows[0] if c != "amount"])
+    write_csv(world / "transactions_c.csv", [txn(txn_id=f"T{i}") for i in range(2, 5)])
+    (world / "partners.yaml").write_text(PARTNERS)
+    code = main(["run", str(world), "--out", str(out), "--max-rows-per-file", "2", "--skip-bad-files"])
+    return code, json.loads((out / "manifest.json").read_text())
+
+
+def test_skip_bad_files_records_the_file_and_goes_on(skipping_run):
+    code, manifest = skipping_run
+    assert code == 0
+    skipped = {f["file"]: f for f in manifest["skipped_files"]}
+    assert sorted(skipped) == ["transactions_b.csv", "transactions_c.csv"]  # never a good file
+    assert "amount" in skipped["transactions_b.csv"]["problem"]
     assert manifest["counts"]["transactions"] == {"read": 1, "accepted": 1, "quarantined": 0}
 
 
@@ -113,19 +126,13 @@ def test_a_file_over_max_rows_per_file_exits_2_naming_file_and_limit(tmp_path, c
     assert "transactions_a.csv: more than 2 rows (the --max-rows-per-file limit)" in capsys.readouterr().err
 
 
-def test_with_skip_bad_files_a_file_over_the_row_limit_is_recorded_and_the_run_goes_on(tmp_path):
-    import json
-
-    write_csv(tmp_path / "transactions_a.csv", [txn(txn_id="T1")])
-    write_csv(tmp_path / "transactions_b.csv", [txn(txn_id=f"T{i}") for i in range(2, 5)])
-    (tmp_path / "partners.yaml").write_text(PARTNERS)
-    out = tmp_path.parent / "out-row-limit-skip"
-    code = main(["run", str(tmp_path), "--out", str(out), "--max-rows-per-file", "2", "--skip-bad-files"])
+def test_with_skip_bad_files_a_file_over_the_row_limit_is_recorded_and_the_run_goes_on(skipping_run):
+    code, manifest = skipping_run
     assert code == 0
-    manifest = json.loads((out / "manifest.json").read_text())
-    (skipped,) = manifest["skipped_files"]
-    assert skipped["file"] == "transactions_b.csv" and "more than 2 rows" in skipped["problem"]
+    (skipped,) = [f for f in manifest["skipped_files"] if f["file"] != "transactions_b.csv"]
+    assert skipped["file"] == "transactions_c.csv" and "more than 2 rows" in skipped["problem"]
     assert manifest["counts"]["transactions"] == {"read": 1, "accepted": 1, "quarantined": 0}
+    assert len(manifest["versions"]["code_sha256"]) == 64
     assert len(manifest["versions"]["code_sha256"]) == 64
 
 

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from fiu.generate import generate_world
-
 
 def _run(world: Path, out: Path, watch: bool = False) -> subprocess.Popen:
     """`fiu run` in a child process; with `watch`, its progress lines can be read."""
@@ -23,17 +21,12 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("crash")
-    generate_world(folder / "world", seed=21, scale=0.1, truth_path=folder / "truth.json")
-    return folder
-
-
 @pytest.mark.parametrize("stage", ["ValidateRows", "AssemblePackages"])
-def test_killed_run_leaves_nothing_partial_and_rerun_completes_the_same(world, stage):
-    out = world / f"out-killed-{stage}"
-    process = _run(world / "world", out, watch=True)
+def test_killed_run_leaves_nothing_partial_and_rerun_completes_the_same(e2e_world, tmp_path, stage):
+    """On the world of `e2e_world`, whose run (never killed) is the one to equal."""
+    world, clean = e2e_world[0] / "world", e2e_world[0] / "out"
+    out = tmp_path / f"out-killed-{stage}"
+    process = _run(world, out, watch=True)
     for line in process.stderr:
         if stage in line:
             os.kill(process.pid, signal.SIGKILL)
@@ -43,10 +36,7 @@ def test_killed_run_leaves_nothing_partial_and_rerun_completes_the_same(world, s
     assert not (out / "manifest.json").exists()
     assert not (out / "packages").exists() and not (out / "cases.jsonl").exists()
 
-    assert _run(world / "world", out).wait() == 0
-    clean = world / "out-clean"
-    if not clean.exists():
-        assert _run(world / "world", clean).wait() == 0
+    assert _run(world, out).wait() == 0
     produced, expected = _files(out / "packages"), _files(clean / "packages")
     assert produced and produced == expected
     assert (out / "cases.jsonl").read_bytes() == (clean / "cases.jsonl").read_bytes()
