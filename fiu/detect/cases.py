@@ -323,7 +323,7 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     what detection links: the entity, or one place of a business, or one ad).
     """
     roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
-                       settings.roles)
+                       settings.roles, net_members)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]
