@@ -28,7 +28,7 @@ from .features import (
     sweeps_48h,
     transaction_features,
 )
-from .links import case_ties, is_massage, one_slip
+from .links import case_ties, is_massage, one_slip, owner_mentions
 from .model import CaseModel, default_model
 from .networks import (
     combine_flows,
@@ -324,6 +324,7 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     """
     roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
                        settings.roles, net_members)
+    mentions = owner_mentions(net_members)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]
@@ -343,10 +344,18 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
                            "to them: left out of packages, as a victim's account may be "
                            "resolved into her controller's party through the phone he put "
                            "on it")
+        # The registry and licence records of the case that name this subject as owner
+        # or officer, with the name each gives: open-source evidence every recipient may
+        # be shown, whichever institution holds the subject's accounts.
+        named = mentions[mentions["person"].isin(set(g["entity_id"]))] if not (
+            victim or g["is_business"].any()) else mentions.iloc[0:0]
+        named_in = [{"ref": r, "name_norm": m} for r, m in sorted(set(zip(
+            named["ref"], named["mention"])))]
         out.append({
             "entity_id": ent,
             "role": POTENTIAL_VICTIM if victim else SUBJECT,
             **({"protected_refs": protected} if protected else {}),
+            **({"named_in": named_in} if named_in else {}),
             "role_reasons": list(dict.fromkeys(reasons)),
             "entity_type": etype,
             "names": _uniq(g["name"]),

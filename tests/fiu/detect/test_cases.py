@@ -59,8 +59,10 @@ def test_case_shape_follows_architecture(detected):
     hit = case["rule_hits"][0]
     assert set(hit) == {"rule_id", "title", "typology", "indicator", "source", "severity",
                         "level", "refs", "explanation"}
-    assert set(case["subjects"][0]) == {"entity_id", "role", "role_reasons", "entity_type", "names", "refs",
-                                        "phones", "emails", "addresses", "regions", "partners"}
+    required = {"entity_id", "role", "role_reasons", "entity_type", "names", "refs",
+                "phones", "emails", "addresses", "regions", "partners"}
+    for subject in case["subjects"]:
+        assert required <= set(subject) <= required | {"protected_refs", "named_in"}
     assert set(case["timeline"][0]) == {"date", "in", "out", "count"}
     json.dumps(case, sort_keys=True)
 

@@ -233,6 +233,12 @@ def test_a_registry_owner_whose_name_others_bear_is_the_one_tied_to_the_case():
     assert roles["ent-g"][0] == SUBJECT
     assert "named as owner or officer of 1 business" in roles["ent-g"][1][0]
     assert roles["ent-o"][0] == SUBJECT
+    # The record and the name it gives, for packages to show him by.
+    from fiu.detect.links import owner_mentions
+
+    named = owner_mentions(members)
+    assert sorted(zip(named["person"], named["ref"], named["mention"])) == [
+        ("ent-g", "osint:REG-1", "gregory gutierrez"), ("ent-o", "osint:REG-1", "nicole gutierrez")]
 
 
 def test_a_registry_name_two_people_of_the_case_bear_names_neither():
