@@ -27,10 +27,10 @@ of it to one party. Then, for each party of a case:
      cash in, drained out, no life of its own. Any sign of exploitation besides the
      funnel itself (advertised, fees paid back, a cohort account) keeps the party
      protected.
-   In sex- and labor-trafficking cases, a registry's name alone does not outweigh
-   signs of exploitation (rule 3): a victim may share an officer's name, so a party
-   whose only sign of profit is that name, and whose money shows it exploited, is
-   protected.
+   In every case, a registry's name alone does not outweigh signs of exploitation
+   (rule 3): a victim may share an officer's name (or be resolved into a namesake
+   officer's party), so a party whose only sign of profit is that name, and whose
+   money shows it exploited, is protected.
 3. Otherwise a person is a `potential_victim` when the evidence shows them exploited:
    the person advertised in an online ad (ESC-4, IMB-5); forwards at least
    `forward_share` of what they receive to one other party (ESC-6, LAB-1); pays fees
@@ -223,7 +223,7 @@ def decide_role(evidence: pd.Series, protective: bool,
     # A registry names an owner by name alone; when that is the only sign of profit and
     # the money shows the party exploited, the name may be a namesake's: protect.
     name_only = len(profit) == 1 and e["owner_of"] >= 1
-    if profit and not (protective and exploited and name_only):
+    if profit and not (exploited and name_only):
         return SUBJECT, profit
     if profit:
         return POTENTIAL_VICTIM, exploited + [

@@ -133,7 +133,10 @@ def test_a_registry_name_alone_does_not_outweigh_signs_of_exploitation():
     role, reasons = decide_role(evidence, protective=True)
     assert role == POTENTIAL_VICTIM and any("same name" in r for r in reasons)
     assert decide_role(evidence.copy().replace({0.85: 0.0}), protective=True)[0] == SUBJECT
-    assert decide_role(evidence, protective=False)[0] == SUBJECT
+    # in every case: a funnel account in a victim's name, resolved into a namesake
+    # officer's party (wide seed 7414), is still a victim's
+    assert decide_role(evidence, protective=False)[0] == POTENTIAL_VICTIM
+    assert decide_role(evidence.copy().replace({0.85: 0.0}), protective=False)[0] == SUBJECT
 
 
 def funnel(acct, controller, lives_on_it, partner="bank-a", weeks=12):
