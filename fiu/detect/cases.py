@@ -370,17 +370,22 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
 
 
 def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> list[str]:
-    """Accounts of one subject party (a person) that may be a victim's: in a family name
-    (last word, within one typing slip) that no other of its accounts bears — a woman
-    housed with her controller may share his first name, phone and address, never his
-    account's family name by chance — or forwarding most of
-    what they receive to its other accounts (when in doubt, protect: even all of them)."""
+    """Accounts of one subject party (a person) that may be a victim's: in a name (first
+    and family name, each within one typing slip) that no other of its accounts bears —
+    a woman housed with her controller may share his phone and address, and his first
+    name or his family name (she may be given it, or be his relative), never both by
+    chance — or forwarding most of what they receive to its other accounts (when in
+    doubt, protect: even all of them)."""
     acc = g[g["kind"] == "account"].drop_duplicates("ref")
-    family = {ref: name.split()[-1] if isinstance(name, str) and name.split() else ""
-              for ref, name in zip(acc["ref"], acc["name_norm"])}
-    other_name = {ref for ref, last in family.items() if len(family) > 1 and not any(
-        last and other and one_slip(last, other) for o, other in family.items() if o != ref)}
-    return sorted(other_name | (set(family) & self_forwarding))
+    words = {ref: name.split() if isinstance(name, str) and name.split() else ["", ""]
+             for ref, name in zip(acc["ref"], acc["name_norm"])}
+
+    def same(a: list[str], b: list[str]) -> bool:
+        return all(x and y and one_slip(x, y) for x, y in ((a[0], b[0]), (a[-1], b[-1])))
+
+    other_name = {ref for ref, name in words.items() if len(words) > 1 and not any(
+        same(name, other) for o, other in words.items() if o != ref)}
+    return sorted(other_name | (set(words) & self_forwarding))
 
 
 def _hit_refs(entity_refs: dict, level: str, key: str, net_refs: list[str]) -> list[str]:

@@ -134,3 +134,22 @@ def test_structure_alone_or_general_flags_alone_make_no_case():
     assert shows_conduct(X, rules).to_dict() == {
         "chain": False, "imb": True, "general": False, "chain+tips": False, "tips twice": False,
         "tips+phone": False}
+
+
+def test_an_account_in_another_first_name_of_the_same_family_is_kept_out_of_packages():
+    import pandas as pd
+
+    from fiu.detect.cases import _protected_accounts
+
+    def g(names):
+        return pd.DataFrame({"kind": "account", "ref": [f"account:bank-a:{i}" for i in range(len(names))],
+                             "name_norm": names})
+
+    # A woman given her controller's family name (wide seed 7404), resolved into his party.
+    assert _protected_accounts(g(["juan hill", "juan hill", "adriana hill"]), frozenset()) == [
+        "account:bank-a:2"]
+    # One typing slip in either name is the same person.
+    assert _protected_accounts(g(["juan hill", "jaun hill", "juan hil"]), frozenset()) == []
+    # A woman sharing only his first name, as before.
+    assert _protected_accounts(g(["juan hill", "juan lopez"]), frozenset()) == [
+        "account:bank-a:0", "account:bank-a:1"]
