@@ -370,9 +370,10 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
 
 
 def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> list[str]:
-    """Accounts of one subject party (a person) that may be a victim's: in a name (first
-    and family name, each within one typing slip) that no other of its accounts bears —
-    a woman housed with her controller may share his phone and address, and his first
+    """Accounts of one subject party (a person) that may be a victim's: in a name that
+    no other of its accounts bears — a family name within one typing slip, and a first
+    name of the same initial (short forms and nicknames vary: "Sam" for "Samantha") — a
+    woman housed with her controller may share his phone and address, and his first
     name or his family name (she may be given it, or be his relative), never both by
     chance — or forwarding most of what they receive to its other accounts (when in
     doubt, protect: even all of them)."""
@@ -381,7 +382,8 @@ def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> lis
              for ref, name in zip(acc["ref"], acc["name_norm"])}
 
     def same(a: list[str], b: list[str]) -> bool:
-        return all(x and y and one_slip(x, y) for x, y in ((a[0], b[0]), (a[-1], b[-1])))
+        return bool(a[0] and b[0] and a[0][0] == b[0][0] and a[-1] and b[-1]
+                    and one_slip(a[-1], b[-1]))
 
     other_name = {ref for ref, name in words.items() if len(words) > 1 and not any(
         same(name, other) for o, other in words.items() if o != ref)}

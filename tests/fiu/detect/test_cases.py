@@ -148,8 +148,10 @@ def test_an_account_in_another_first_name_of_the_same_family_is_kept_out_of_pack
     # A woman given her controller's family name (wide seed 7404), resolved into his party.
     assert _protected_accounts(g(["juan hill", "juan hill", "adriana hill"]), frozenset()) == [
         "account:bank-a:2"]
-    # One typing slip in either name is the same person.
+    # A typing slip in either name, or a short form of the first, is the same person
+    # (wide seed 7426: "Walker, Sam", folded to "samuel walker", for "Samantha Walker").
     assert _protected_accounts(g(["juan hill", "jaun hill", "juan hil"]), frozenset()) == []
+    assert _protected_accounts(g(["samantha walker", "samuel walker"]), frozenset()) == []
     # A woman sharing only his first name, as before.
     assert _protected_accounts(g(["juan hill", "juan lopez"]), frozenset()) == [
         "account:bank-a:0", "account:bank-a:1"]
