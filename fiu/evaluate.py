@@ -182,13 +182,19 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         own = {n.casefold() for s in package.get("subjects") or []
                if not set(s.get("refs", [])) & victim_refs for n in s.get("names", [])}
         patterns = [p for n, p in full_names.items() if n not in own]
+        # ... and so is a victim's name inside a longer one of the subject's ("Ramon
+        # Nicholas Wright" for a victim "Nicholas Wright" in another network).
+        own_words = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(
+            own, key=lambda n: (-len(n), n)) if " " in n.strip())) if any(
+            " " in n.strip() for n in own) else None
         for text in strings:
             folded = text.casefold()
+            unowned = own_words.sub(" | ", folded) if own_words else folded
             if text in victim_refs or text in victim_accounts:
                 kinds["potential_victim_record"] += 1
                 leaks.append(f"{where}: potential victim's record {text}")
             if (folded in single_names and folded not in own) or any(
-                    p.search(folded) for p in patterns):
+                    p.search(unowned) for p in patterns):
                 kinds["potential_victim_name"] += 1
                 leaks.append(f"{where}: potential victim name in {text[:60]!r}")
             kind = ref_kind(text) if ":" in text else ""

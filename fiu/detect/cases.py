@@ -28,7 +28,7 @@ from .features import (
     sweeps_48h,
     transaction_features,
 )
-from .links import case_ties, is_massage, one_slip
+from .links import case_ties, is_massage, one_slip, owner_mentions
 from .model import CaseModel, default_model
 from .networks import (
     combine_flows,
@@ -332,7 +332,8 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     what detection links: the entity, or one place of a business, or one ad).
     """
     roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
-                       settings.roles)
+                       settings.roles, net_members)
+    mentions = owner_mentions(net_members)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]
@@ -352,10 +353,18 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
                            "to them: left out of packages, as a victim's account may be "
                            "resolved into her controller's party through the phone he put "
                            "on it")
+        # The registry and licence records of the case that name this subject as owner
+        # or officer, with the name each gives: open-source evidence every recipient may
+        # be shown, whichever institution holds the subject's accounts.
+        named = mentions[mentions["person"].isin(set(g["entity_id"]))] if not (
+            victim or g["is_business"].any()) else mentions.iloc[0:0]
+        named_in = [{"ref": r, "name_norm": m} for r, m in sorted(set(zip(
+            named["ref"], named["mention"])))]
         out.append({
             "entity_id": ent,
             "role": POTENTIAL_VICTIM if victim else SUBJECT,
             **({"protected_refs": protected} if protected else {}),
+            **({"named_in": named_in} if named_in else {}),
             "role_reasons": list(dict.fromkeys(reasons)),
             "entity_type": etype,
             "names": _uniq(g["name"]),
@@ -370,17 +379,24 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
 
 
 def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> list[str]:
-    """Accounts of one subject party (a person) that may be a victim's: in a family name
-    (last word, within one typing slip) that no other of its accounts bears — a woman
-    housed with her controller may share his first name, phone and address, never his
-    account's family name by chance — or forwarding most of
-    what they receive to its other accounts (when in doubt, protect: even all of them)."""
+    """Accounts of one subject party (a person) that may be a victim's: in a name that
+    no other of its accounts bears — a family name within one typing slip, and a first
+    name of the same initial (short forms and nicknames vary: "Sam" for "Samantha") — a
+    woman housed with her controller may share his phone and address, and his first
+    name or his family name (she may be given it, or be his relative), never both by
+    chance — or forwarding most of what they receive to its other accounts (when in
+    doubt, protect: even all of them)."""
     acc = g[g["kind"] == "account"].drop_duplicates("ref")
-    family = {ref: name.split()[-1] if isinstance(name, str) and name.split() else ""
-              for ref, name in zip(acc["ref"], acc["name_norm"])}
-    other_name = {ref for ref, last in family.items() if len(family) > 1 and not any(
-        last and other and one_slip(last, other) for o, other in family.items() if o != ref)}
-    return sorted(other_name | (set(family) & self_forwarding))
+    words = {ref: name.split() if isinstance(name, str) and name.split() else ["", ""]
+             for ref, name in zip(acc["ref"], acc["name_norm"])}
+
+    def same(a: list[str], b: list[str]) -> bool:
+        return bool(a[0] and b[0] and a[0][0] == b[0][0] and a[-1] and b[-1]
+                    and one_slip(a[-1], b[-1]))
+
+    other_name = {ref for ref, name in words.items() if len(words) > 1 and not any(
+        same(name, other) for o, other in words.items() if o != ref)}
+    return sorted(other_name | (set(words) & self_forwarding))
 
 
 def _hit_refs(entity_refs: dict, level: str, key: str, net_refs: list[str]) -> list[str]:

@@ -62,9 +62,18 @@ def namesake_names(recs: pd.DataFrame) -> frozenset[str]:
 
 def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
     """Person entity ↔ business entity, from registry and licence related_names."""
+    return owner_mentions(recs)[["person", "business"]].drop_duplicates()
+
+
+def owner_mentions(recs: pd.DataFrame) -> pd.DataFrame:
+    """Person entity, business entity, the registry or licence record (`ref`) and the
+    name it gives (`mention`, folded as `related_names_norm`), for every related name
+    that reads as one person of `recs`."""
     biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
-    rows = biz[["entity_id", "related_names_norm"]].explode("related_names_norm").dropna()
+    biz = biz if "ref" in biz else biz.assign(ref="")
+    rows = biz[["entity_id", "ref", "related_names_norm"]].explode("related_names_norm").dropna()
     rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
+    rows["mention"] = rows["name_norm"]
     persons = people(recs)
     # A registry often drops a middle name ("Adriana C. Myers" for the account's
     # "Myers, Adriana Christopher"; initials are already gone): first and last word too.
@@ -76,9 +85,16 @@ def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
     per_name = persons.groupby("name_norm")["entity_id"].nunique()
     ambiguous = set(per_name[per_name > 1].index)
     persons = persons[~persons["name_norm"].isin(ambiguous)]
+    # And the other way round: a registry's middle name an account leaves out
+    # ("Hector Stephanie Phillips" for "Hector Phillips"), when the full name is nobody's.
+    words = rows["name_norm"].str.split()
+    longer = (words.str.len() >= 3) & ~rows["name_norm"].isin(set(persons["name_norm"]) | ambiguous)
+    rows = pd.concat([rows, rows[longer].assign(
+        name_norm=words[longer].str[0] + " " + words[longer].str[-1])], ignore_index=True)
     rows = pd.concat([rows, _misspelt(rows, persons, ambiguous)], ignore_index=True)
     m = rows.merge(persons, on="name_norm").rename(columns={"entity_id": "person"})
-    return m[m["person"] != m["business"]][["person", "business"]].drop_duplicates()
+    return m[m["person"] != m["business"]][["person", "business", "ref", "mention"]
+                                           ].drop_duplicates().reset_index(drop=True)
 
 
 def one_slip(a: str, b: str) -> bool:

@@ -9,7 +9,8 @@ of it to one party. Then, for each party of a case:
 2. A person is a `subject` when the evidence shows they own, run or profit from the
    operation:
    - named as owner, officer or agent in a business registry or licence record of a
-     business (IMB-4, LAB-3, LAB-4);
+     business (IMB-4, LAB-3, LAB-4), whatever its accounts show: a name borne by
+     several people in the data names the one of them tied to the business's case;
    - the main payee of at least `collects_from` other parties, each paying it at
      least `collect_share` of what they receive (ESC-6, LAB-1, FUN-2: the one the
      sweeps and drains go to, whatever share the operation takes);
@@ -26,10 +27,10 @@ of it to one party. Then, for each party of a case:
      cash in, drained out, no life of its own. Any sign of exploitation besides the
      funnel itself (advertised, fees paid back, a cohort account) keeps the party
      protected.
-   In sex- and labor-trafficking cases, a registry's name alone does not outweigh
-   signs of exploitation (rule 3): a victim may share an officer's name, so a party
-   whose only sign of profit is that name, and whose money shows it exploited, is
-   protected.
+   In every case, a registry's name alone does not outweigh signs of exploitation
+   (rule 3): a victim may share an officer's name (or be resolved into a namesake
+   officer's party), so a party whose only sign of profit is that name, and whose
+   money shows it exploited, is protected.
 3. Otherwise a person is a `potential_victim` when the evidence shows them exploited:
    the person advertised in an online ad (ESC-4, IMB-5); forwards at least
    `forward_share` of what they receive to one other party (ESC-6, LAB-1); pays fees
@@ -222,7 +223,7 @@ def decide_role(evidence: pd.Series, protective: bool,
     # A registry names an owner by name alone; when that is the only sign of profit and
     # the money shows the party exploited, the name may be a namesake's: protect.
     name_only = len(profit) == 1 and e["owner_of"] >= 1
-    if profit and not (protective and exploited and name_only):
+    if profit and not (exploited and name_only):
         return SUBJECT, profit
     if profit:
         return POTENTIAL_VICTIM, exploited + [
@@ -237,14 +238,37 @@ def decide_role(evidence: pd.Series, protective: bool,
                               "not named (when in doubt, protect)"]
 
 
+def owners_in_case(members: pd.DataFrame) -> pd.Series:
+    """Per person party of one case: how many of the case's businesses a registry or
+    licence record names it owner or officer of, names read among the case's people.
+
+    Across the whole data a common name ("Carol Lopez") is borne by several people and
+    ties no one to a business (`links.owner_edges`); a case is the business's own
+    network, so when exactly one of its people bears the name the record gives, that
+    person is the one it names — a namesake in another city with no tie to the case
+    is not. The name decides only among people already tied to the case."""
+    if members.empty:
+        return pd.Series(dtype=int)
+    return owner_edges(members).groupby("person")["business"].nunique()
+
+
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
-               settings: RoleSettings = RoleSettings()) -> dict[str, tuple[str, list[str]]]:
-    """{party: (role, reasons)} for the parties of one case of these typologies."""
+               settings: RoleSettings = RoleSettings(),
+               members: pd.DataFrame | None = None) -> dict[str, tuple[str, list[str]]]:
+    """{party: (role, reasons)} for the parties of one case of these typologies.
+
+    With the case's records (`members`), registry owners are also read among the
+    case's people (`owners_in_case`)."""
     protective = bool(PROTECTIVE_TYPOLOGIES & set(typologies))
+    owned = owners_in_case(members) if members is not None else pd.Series(dtype=int)
     out = {}
     for party in parties:
         if party in evidence.index:
-            out[party] = decide_role(evidence.loc[party], protective, settings)
+            e = evidence.loc[party]
+            if owned.get(party, 0) > e["owner_of"]:
+                e = e.copy()
+                e["owner_of"] = int(owned[party])
+            out[party] = decide_role(e, protective, settings)
         else:  # a party with no record (known only as a counterparty)
             out[party] = (POTENTIAL_VICTIM, ["no record to judge by"])
     return out

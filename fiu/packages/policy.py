@@ -3,7 +3,10 @@
 A bank sees open-source records and its own accounts and transactions; of other
 institutions only counts. Law enforcement sees open-source records and which partners
 hold related accounts, never account numbers; a subject known only from accounts is
-shown to it by its case-scoped id with the partners to ask, and nothing else. Nobody outside the analysts sees a
+shown to it by its case-scoped id with the partners to ask, and nothing else. A subject a
+registry or licence record of the case names as owner or officer is shown to everyone
+with that record and the name it gives (open source), whoever holds its accounts.
+Nobody outside the analysts sees a
 potential victim: no name, no ref, no identifier, only how many. Identifiers of a
 subject are taken only from records the recipient may see, so a name known only from
 another bank's customer file never leaves that bank.
@@ -121,15 +124,26 @@ def view_for(recipient: Partner, case: dict) -> dict:
         refs = sorted(ref for ref in subject["refs"] if can_see(ref))
         held_at = sorted({ref_partner(ref) for ref in subject["refs"]
                           if ref_kind(ref) == "account" and not is_victim_record(ref, victims, case)})
-        if not refs and recipient.kind != _FI and held_at:
-            # Law enforcement sees no account, but may learn that a subject exists and
-            # which partners hold its accounts: the lead, without an identifier.
-            subjects.append({"entity_id": subject["entity_id"],
-                             "entity_type": subject.get("entity_type", "unknown"),
-                             "names": [], "refs": [], "phones": [], "emails": [],
-                             "addresses": [], "regions": [], "ask_partners": held_at,
-                             "note": "known only from partner accounts: ask these partners "
-                                     "about this case and this id"})
+        named_in = _named_in(subject, records, can_see)
+        registry_names = sorted({n for m in named_in for n in m["names"]})
+        if not refs and (named_in or (recipient.kind != _FI and held_at)):
+            # No record of its own to show, but the lead: the registry records naming
+            # it owner or officer (open source, for everyone), and for law enforcement
+            # which partners hold its accounts, without an identifier.
+            lead = {"entity_id": subject["entity_id"],
+                    "entity_type": subject.get("entity_type", "unknown"),
+                    "names": registry_names, "refs": [], "phones": [], "emails": [],
+                    "addresses": [], "regions": []}
+            if named_in:
+                lead["named_in"] = named_in
+            if recipient.kind != _FI and held_at:
+                lead["ask_partners"] = held_at
+                lead["note"] = ("named as owner or officer in the open-source records under "
+                                "named_in; " if named_in else "known only from partner "
+                                "accounts: ") + "ask these partners about this case and this id"
+            else:
+                lead["note"] = "named as owner or officer in the open-source records under named_in"
+            subjects.append(lead)
             continue
         if not refs:
             hidden_parties += 1
@@ -139,12 +153,13 @@ def view_for(recipient: Partner, case: dict) -> dict:
             {
                 "entity_id": subject["entity_id"],
                 "entity_type": subject.get("entity_type", "unknown"),
-                "names": _values(shown, "name"),
+                "names": sorted(set(_values(shown, "name")) | set(registry_names)),
                 "refs": refs,
                 "phones": _values(shown, "phone"),
                 "emails": _values(shown, "email"),
                 "addresses": _values(shown, "address"),
                 "regions": _values(shown, "region"),
+                **({"named_in": named_in} if named_in else {}),
             }
         )
     subjects.sort(key=lambda s: s["entity_id"])
@@ -215,6 +230,22 @@ def view_for(recipient: Partner, case: dict) -> dict:
     return body
 
 
+def _named_in(subject: dict, records: dict[str, dict], can_see: Callable[[str], bool]) -> list[dict]:
+    """The registry and licence records this recipient may see that name the subject
+    owner or officer (detection's `named_in`), each with the names as it writes them."""
+    out = []
+    for mention in subject.get("named_in", []):
+        ref = mention["ref"]
+        if not can_see(ref) or ref not in records:
+            continue
+        record = records[ref]
+        names = sorted({n for n in record.get("related_names") or []
+                        if party_name(n) == mention["name_norm"]})
+        if names:
+            out.append({"ref": ref, "source": record.get("source") or "", "names": names})
+    return out
+
+
 def _timeline(recipient: Partner, case: dict, victims: set[str]) -> dict:
     """Monthly activity this recipient may see (see the module docstring)."""
     if recipient.kind != _FI:
@@ -255,7 +286,9 @@ def _timeline(recipient: Partner, case: dict, victims: set[str]) -> dict:
 def _open_sources(subjects: list[dict], records: dict[str, dict], redact: Callable[[str], str]) -> list[dict]:
     """The open-source records behind the subjects shown, potential victims' names blanked."""
     shown = []
-    for ref in sorted({ref for s in subjects for ref in s["refs"] if ref_kind(ref) == "osint"}):
+    refs = {ref for s in subjects for ref in s["refs"] if ref_kind(ref) == "osint"}
+    refs |= {m["ref"] for s in subjects for m in s.get("named_in", [])}
+    for ref in sorted(refs):
         record = records.get(ref)
         if record is None:
             continue

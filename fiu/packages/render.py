@@ -104,7 +104,7 @@ def brief_html(package: dict) -> str:
         f"<tr><td>{e(s['entity_id'])}</td><td>{e(s.get('entity_type', ''))}</td>"
         f"<td>{_list(s['names'])}</td><td>{_list(s.get('phones', []))}</td>"
         f"<td>{_list(s.get('emails', []))}</td><td>{_list(s.get('addresses', []))}</td>"
-        f"<td>{_list(s['refs'])}</td></tr>"
+        f"<td>{_list(s['refs'] + ['named in ' + m['ref'] for m in s.get('named_in', [])])}</td></tr>"
         for s in package["subjects"]
     )
     evidence = "".join(

@@ -94,3 +94,26 @@ def test_package_subjects_counts_packages_naming_nobody(tmp_path):
         folder.mkdir(parents=True)
         (folder / "package.json").write_text(json.dumps({"subjects": subjects}))
     assert package_subjects(tmp_path) == (2, {"osint:X"})
+
+
+def test_a_victims_name_inside_a_subjects_own_longer_name_is_no_leak_but_alone_it_is(tmp_path):
+    import json
+
+    from fiu.evaluate import package_leaks
+
+    truth = {"entities": {}, "potential_victims": {"refs": ["account:bank-a:V1"],
+                                                    "names": ["Nicholas Wright"], "account_ids": []}}
+    owner = {"entity_id": "ent-1", "names": ["Ramon Nicholas Wright"], "refs": ["osint:REG1"]}
+
+    def leaks(text: str) -> int:
+        folder = tmp_path / "packages" / "c1" / "bank-a"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "package.json").write_text(json.dumps({
+            "recipient": {"id": "bank-a", "kind": "financial_institution"},
+            "subjects": [owner], "brief": text}))
+        return package_leaks(tmp_path, truth)["leaks"]
+
+    # A namesake in another network: the subject's own name holds the victim's.
+    assert leaks("Owner: Ramon Nicholas Wright") == 0
+    # The victim's name standing apart from it is a leak.
+    assert leaks("Ramon Nicholas Wright pays Nicholas Wright") == 1

@@ -59,8 +59,10 @@ def test_case_shape_follows_architecture(detected):
     hit = case["rule_hits"][0]
     assert set(hit) == {"rule_id", "title", "typology", "indicator", "source", "severity",
                         "level", "refs", "explanation"}
-    assert set(case["subjects"][0]) == {"entity_id", "role", "role_reasons", "entity_type", "names", "refs",
-                                        "phones", "emails", "addresses", "regions", "partners"}
+    required = {"entity_id", "role", "role_reasons", "entity_type", "names", "refs",
+                "phones", "emails", "addresses", "regions", "partners"}
+    for subject in case["subjects"]:
+        assert required <= set(subject) <= required | {"protected_refs", "named_in"}
     assert set(case["timeline"][0]) == {"date", "in", "out", "count"}
     json.dumps(case, sort_keys=True)
 
@@ -132,3 +134,24 @@ def test_structure_alone_or_general_flags_alone_make_no_case():
     assert shows_conduct(X, rules).to_dict() == {
         "chain": False, "imb": True, "general": False, "chain+tips": False, "tips twice": False,
         "tips+phone": False}
+
+
+def test_an_account_in_another_first_name_of_the_same_family_is_kept_out_of_packages():
+    import pandas as pd
+
+    from fiu.detect.cases import _protected_accounts
+
+    def g(names):
+        return pd.DataFrame({"kind": "account", "ref": [f"account:bank-a:{i}" for i in range(len(names))],
+                             "name_norm": names})
+
+    # A woman given her controller's family name (wide seed 7404), resolved into his party.
+    assert _protected_accounts(g(["juan hill", "juan hill", "adriana hill"]), frozenset()) == [
+        "account:bank-a:2"]
+    # A typing slip in either name, or a short form of the first, is the same person
+    # (wide seed 7426: "Walker, Sam", folded to "samuel walker", for "Samantha Walker").
+    assert _protected_accounts(g(["juan hill", "jaun hill", "juan hil"]), frozenset()) == []
+    assert _protected_accounts(g(["samantha walker", "samuel walker"]), frozenset()) == []
+    # A woman sharing only his first name, as before.
+    assert _protected_accounts(g(["juan hill", "juan lopez"]), frozenset()) == [
+        "account:bank-a:0", "account:bank-a:1"]

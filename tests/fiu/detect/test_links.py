@@ -22,6 +22,11 @@ def test_a_registry_dropping_a_middle_name_or_slipping_a_letter_still_names_the_
     assert owners({"p1": "adriana christopher myers"}, ["adriana myers"]) == {"p1"}
     assert owners({"p1": "malik wng"}, ["malik wang"]) == {"p1"}
     assert owners({"p1": "andrew wang"}, ["andrew wagn"]) == {"p1"}
+    # and a registry giving a middle name the account leaves out
+    assert owners({"p1": "hector phillips"}, ["hector stephanie phillips"]) == {"p1"}
+    # ... unless the full name is someone else's
+    assert owners({"p1": "hector phillips", "p2": "hector stephanie phillips"},
+                  ["hector stephanie phillips"]) == {"p2"}
 
 
 def test_a_changed_letter_or_a_name_near_two_people_names_nobody():

@@ -133,7 +133,10 @@ def test_a_registry_name_alone_does_not_outweigh_signs_of_exploitation():
     role, reasons = decide_role(evidence, protective=True)
     assert role == POTENTIAL_VICTIM and any("same name" in r for r in reasons)
     assert decide_role(evidence.copy().replace({0.85: 0.0}), protective=True)[0] == SUBJECT
-    assert decide_role(evidence, protective=False)[0] == SUBJECT
+    # in every case: a funnel account in a victim's name, resolved into a namesake
+    # officer's party (wide seed 7414), is still a victim's
+    assert decide_role(evidence, protective=False)[0] == POTENTIAL_VICTIM
+    assert decide_role(evidence.copy().replace({0.85: 0.0}), protective=False)[0] == SUBJECT
 
 
 def funnel(acct, controller, lives_on_it, partner="bank-a", weeks=12):
@@ -193,3 +196,57 @@ def test_tips_moved_to_ones_own_savings_are_no_sweep_to_a_controller():
              .account_features.loc["account:bank-a:S1", "sweep_to_one_share_48h"]
              for name, ents in (("one party", one), ("two parties", two))}
     assert share["one party"] == 0.0 and share["two parties"] >= 0.9
+
+
+def _spa_case(co_owner_partner: str = "bank-b"):
+    """A spa, its registry record naming two owners, the owner's account, the co-owner's
+    dormant account at his home address, and a namesake of the co-owner elsewhere."""
+    import pandas as pd
+
+    accounts = [
+        account("bank-a", "S1", "Lotus Spa LLC", holder_type="business",
+                business_category="massage"),
+        account("bank-a", "O1", "Nicole Gutierrez", address="8844 Valley Ct"),
+        account(co_owner_partner, "G1", "Gutierrez, Gregory", address="8844 Valley Ct"),
+        account("bank-c", "N1", "Gregory Gutierrez", address="857 Bayshore Rd"),
+    ]
+    osint = [{"ref": "osint:REG-1", "record_id": "REG-1", "source": "business_registry",
+              "entity_type": "business", "name": "Lotus Spa LLC",
+              "related_names": ["Nicole Gutierrez", "Gregory Gutiérrez"], "country": "US"}]
+    refs = [f"account:{a['partner_id']}:{a['account_id']}" for a in accounts] + ["osint:REG-1"]
+    entity_of = dict(zip(refs, ["ent-s", "ent-o", "ent-g", "ent-n", "ent-s"]))
+    entities = pa.table({"ref": refs, "entity_id": [entity_of[r] for r in refs]})
+    summary = summarise_transactions(typed("transactions", [t("S1", 1, 40.0, "in")]))
+    c = candidate_networks(summary, typed("accounts", accounts), typed("osint", osint), entities,
+                           [], DetectSettings())
+    members = c.records[c.records["entity_id"].isin(["ent-s", "ent-o", "ent-g"])]
+    return c, pd.DataFrame(members)
+
+
+def test_a_registry_owner_whose_name_others_bear_is_the_one_tied_to_the_case():
+    c, members = _spa_case()
+    # Across the data the co-owner's name is two people's: it ties nobody by itself.
+    assert c.roles.loc["ent-g", "owner_of"] == 0
+    assert case_roles(c.roles, ["ent-g"], ["illicit_massage_business"])["ent-g"][0] == (
+        POTENTIAL_VICTIM)
+    # Within the spa's case one person bears it: the registry names him, whatever his
+    # (dormant) account shows.
+    roles = case_roles(c.roles, ["ent-s", "ent-o", "ent-g"], ["illicit_massage_business"],
+                       members=members)
+    assert roles["ent-g"][0] == SUBJECT
+    assert "named as owner or officer of 1 business" in roles["ent-g"][1][0]
+    assert roles["ent-o"][0] == SUBJECT
+    # The record and the name it gives, for packages to show him by.
+    from fiu.detect.links import owner_mentions
+
+    named = owner_mentions(members)
+    assert sorted(zip(named["person"], named["ref"], named["mention"])) == [
+        ("ent-g", "osint:REG-1", "gregory gutierrez"), ("ent-o", "osint:REG-1", "nicole gutierrez")]
+
+
+def test_a_registry_name_two_people_of_the_case_bear_names_neither():
+    c, members = _spa_case()
+    both = c.records[c.records["entity_id"].isin(["ent-s", "ent-o", "ent-g", "ent-n"])]
+    roles = case_roles(c.roles, ["ent-s", "ent-o", "ent-g", "ent-n"],
+                       ["illicit_massage_business"], members=both)
+    assert roles["ent-g"][0] == roles["ent-n"][0] == POTENTIAL_VICTIM

@@ -103,3 +103,28 @@ def test_a_subjects_account_in_another_persons_name_is_protected():
     # savings moved to one's own other account: protected too (when in doubt)
     assert _protected_accounts(party, frozenset({"account:bank-a:1"})) == [
         "account:bank-a:1", "account:bank-b:3"]
+
+
+def test_a_registry_owner_is_shown_to_everyone_by_the_record_naming_him():
+    case = copy.deepcopy(leaky_case())
+    owner = next(s for s in case["subjects"] if s["entity_id"] == "ent-0000000000f9")
+    owner["named_in"] = [{"ref": "osint:REG1", "name_norm": "li wei"}]
+    # Law enforcement: the registry's name and record, and the partner holding his
+    # account, never the account or the bank's own name, phone or e-mail for him.
+    le = next(s for s in view_for(LE_FED, case)["subjects"] if s["entity_id"] == owner["entity_id"])
+    assert (le["names"], le["refs"], le["ask_partners"], le["phones"]) == (
+        ["Li Wei"], [], ["bank-b"], [])
+    assert le["named_in"] == [{"ref": "osint:REG1", "source": "business_registry",
+                               "names": ["Li Wei"]}]
+    # A bank holding none of his accounts: the open-source lead, counted no more as hidden.
+    view = view_for(BANK_A, case)
+    bank_a = next(s for s in view["subjects"] if s["entity_id"] == owner["entity_id"])
+    assert (bank_a["names"], bank_a["refs"], bank_a["emails"]) == (["Li Wei"], [], [])
+    assert view["related_parties_not_shown"] == 0
+    # His own bank: his account, and the record naming him.
+    bank_b = next(s for s in view_for(BANK_B, case)["subjects"]
+                  if s["entity_id"] == owner["entity_id"])
+    assert bank_b["refs"] == ["account:bank-b:OWNER9"] and bank_b["named_in"]
+    # Without the record naming him, a bank holding none of his accounts is shown nothing.
+    del owner["named_in"]
+    assert view_for(BANK_A, case)["related_parties_not_shown"] == 1
