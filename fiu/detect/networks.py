@@ -198,11 +198,13 @@ def money_flows(t: pd.DataFrame) -> pd.DataFrame:
 def payouts(t: pd.DataFrame) -> pd.DataFrame:
     """Each account's own outgoing transfers, per counterparty: account, cp, amount.
 
-    Only transfers count (person-to-person, or to a known partner account): rent paid
-    by card or a cash withdrawal is spending. One side's report only, so shares of an
-    account's inflow are true shares (`money_flows` counts both sides).
+    Only transfers count (person-to-person, a wire, or to a known partner account): rent
+    paid by card or a cash withdrawal is spending. A wire to a bank that is not a partner
+    is known by the payee's name alone (`roles.payees_by_name`). One side's report only,
+    so shares of an account's inflow are true shares (`money_flows` counts both sides).
     """
-    transfer = ~t["inflow"] & t["cp"].notna() & ((t["channel"] == "p2p") | t["cp_account"].notna())
+    transfer = ~t["inflow"] & t["cp"].notna() & (
+        t["channel"].isin(["p2p", "wire"]) | t["cp_account"].notna())
     sub = t.loc[transfer, ["account", "cp", "amount"]]
     if sub.empty:
         return pd.DataFrame({"account": [], "cp": [], "amount": []})

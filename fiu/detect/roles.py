@@ -3,7 +3,9 @@
 Money is first gathered per party (every account of a resolved entity, at every
 institution), and so are its counterparties: a victim who forwards half of her takings
 to a controller's account at one bank and half to his account at another forwards all
-of it to one party. Then, for each party of a case:
+of it to one party. A wire to a bank that is not a partner names its payee only; it is
+the party of that name when the payer also pays that party by account
+(`payees_by_name`). Then, for each party of a case:
 
 1. A business is a `subject`: packages are about the businesses that profit.
 2. A person is a `subject` when the evidence shows they own, run or profit from the
@@ -52,7 +54,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from ..normalize.names import party_names
 from .links import owner_edges
 from .settings import RoleSettings
 
@@ -84,6 +88,7 @@ def party_forwarding(records: pd.DataFrame, payouts: pd.DataFrame,
         party=payouts["account"].map(ent),
         payee=[ent.get(cp, "cp:" + str(cp)) for cp in payouts["cp"]],
     ).dropna(subset=["party"])
+    p = p.assign(payee=payees_by_name(p, records))
     p = p[p["party"] != p["payee"]]
     received = inflow.groupby(inflow.index.map(lambda r: ent.get(r))).sum()
     per = p.groupby(["party", "payee"], sort=True)["amount"].sum().reset_index()
@@ -94,6 +99,37 @@ def party_forwarding(records: pd.DataFrame, payouts: pd.DataFrame,
     share = np.divide(top["amount"].to_numpy(dtype=float), got, out=np.zeros(len(got)), where=got > 0)
     return pd.DataFrame({"party": top["party"].to_numpy(), "payee": top["payee"].to_numpy(),
                          "share": np.clip(share, 0.0, 1.0)})
+
+
+def payees_by_name(p: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
+    """`p`'s payees, a counterparty known only by name (an account at a bank that is not
+    a partner) replaced by the party of that name among the payer's own known payees, or
+    by the payer itself when the name is its own.
+
+    A controller holds accounts at several banks, and a victim's drains go partly to his
+    partner account and partly to one elsewhere, recorded by his name alone: one payee,
+    not two. The name decides only among parties the payer already pays by account (and
+    itself); a name two of them share decides nothing.
+    """
+    unknown = p["payee"].str.startswith("cp:").to_numpy()
+    if not unknown.any():
+        return p["payee"]
+    names = records.loc[records["name_norm"].notna(), ["entity_id", "name_norm"]]
+    payers = p["party"].unique()
+    known = pd.concat([p.loc[~unknown, ["party", "payee"]],
+                       pd.DataFrame({"party": payers, "payee": payers})]).drop_duplicates()
+    named = known.merge(names, left_on="payee", right_on="entity_id")[
+        ["party", "payee", "name_norm"]].drop_duplicates()
+    named = named.drop_duplicates(["party", "name_norm"], keep=False)
+    asked = pd.DataFrame({
+        "row": np.flatnonzero(unknown),
+        "party": p["party"].to_numpy()[unknown],
+        "name_norm": party_names(pa.array(p["cp"].to_numpy()[unknown].astype(str))).to_pandas(),
+    })
+    found = asked.merge(named, on=["party", "name_norm"])
+    payee = p["payee"].to_numpy(dtype=object).copy()
+    payee[found["row"].to_numpy()] = found["payee"].to_numpy()
+    return pd.Series(payee, index=p.index)
 
 
 def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,

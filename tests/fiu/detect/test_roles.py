@@ -250,3 +250,37 @@ def test_a_registry_name_two_people_of_the_case_bear_names_neither():
     roles = case_roles(c.roles, ["ent-s", "ent-o", "ent-g", "ent-n"],
                        ["illicit_massage_business"], members=both)
     assert roles["ent-g"][0] == roles["ent-n"][0] == POTENTIAL_VICTIM
+
+
+def drains_split(outside_name):
+    """Two funnel accounts, cash in from several states, wired on: 20 % to a controller's
+    partner account, 25 % to an account at a bank that is not a partner, known only as
+    `outside_name`."""
+    accounts = [account("bank-a", "F1", "Jacob Turner"), account("bank-b", "F2", "Omar Rogers"),
+                account("bank-c", "C1", "Nicole Roberts")]
+    txns = []
+    for acct, partner in (("F1", "bank-a"), ("F2", "bank-b")):
+        for d in range(10):
+            txns.append(t(acct, 24 * d, 1000.0, "in", "cash", partner_id=partner,
+                          region=["GA", "NV", "IL", "WA", "LA"][d % 5]))
+            txns.append(t(acct, 24 * d + 5, 200.0, "out", "wire", partner_id=partner,
+                          counterparty_name="NICOLE ROBERTS", counterparty_account="bank-c:C1"))
+            txns.append(t(acct, 24 * d + 6, 250.0, "out", "wire", partner_id=partner,
+                          counterparty_name=outside_name,
+                          counterparty_account="FIRST COASTAL BANK ****3396"))
+    entity_of = {"account:bank-a:F1": "ent-f1", "account:bank-b:F2": "ent-f2",
+                 "account:bank-c:C1": "ent-c"}
+    return roles_of(accounts, txns, entity_of, FUNNEL)
+
+
+def test_drains_split_between_a_controllers_partner_account_and_one_elsewhere_name_him():
+    roles = drains_split("ROBERTS, NICOLE")
+    role, reasons = roles["account:bank-c:C1"]
+    assert role == SUBJECT and "main payee of 2 parties" in reasons[0]
+    for ref in ("account:bank-a:F1", "account:bank-b:F2"):
+        assert roles[ref][0] == POTENTIAL_VICTIM
+
+
+def test_a_payee_elsewhere_of_another_name_is_not_the_controller():
+    roles = drains_split("DAVID KLEIN")
+    assert roles["account:bank-c:C1"][0] == POTENTIAL_VICTIM  # 20 % each: no main payee
