@@ -184,9 +184,8 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         patterns = [p for n, p in full_names.items() if n not in own]
         # ... and so is a victim's name inside a longer one of the subject's ("Ramon
         # Nicholas Wright" for a victim "Nicholas Wright" in another network).
-        own_words = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(
-            own, key=lambda n: (-len(n), n)) if " " in n.strip())) if any(
-            " " in n.strip() for n in own) else None
+        longer = sorted((n for n in own if " " in n.strip()), key=lambda n: (-len(n), n))
+        own_words = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in longer)) if longer else None
         for text in strings:
             folded = text.casefold()
             unowned = own_words.sub(" | ", folded) if own_words else folded

@@ -356,10 +356,11 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
         # The registry and licence records of the case that name this subject as owner
         # or officer, with the name each gives: open-source evidence every recipient may
         # be shown, whichever institution holds the subject's accounts.
-        named = mentions[mentions["person"].isin(set(g["entity_id"]))] if not (
-            victim or g["is_business"].any()) else mentions.iloc[0:0]
-        named_in = [{"ref": r, "name_norm": m} for r, m in sorted(set(zip(
-            named["ref"], named["mention"])))]
+        named_in = []
+        if not (victim or g["is_business"].any()):
+            named = mentions[mentions["person"].isin(set(g["entity_id"]))]
+            named_in = [{"ref": r, "name_norm": m}
+                        for r, m in sorted(set(zip(named["ref"], named["mention"])))]
         out.append({
             "entity_id": ent,
             "role": POTENTIAL_VICTIM if victim else SUBJECT,

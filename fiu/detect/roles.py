@@ -86,7 +86,7 @@ def party_forwarding(records: pd.DataFrame, payouts: pd.DataFrame,
         return pd.DataFrame({"party": [], "payee": [], "share": []})
     p = payouts.assign(
         party=payouts["account"].map(ent),
-        payee=[ent.get(cp, "cp:" + str(cp)) for cp in payouts["cp"]],
+        payee=payouts["cp"].map(ent).fillna("cp:" + payouts["cp"].astype(str)),
     ).dropna(subset=["party"])
     p = p.assign(payee=payees_by_name(p, records))
     p = p[p["party"] != p["payee"]]
