@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from ..buckets import bucket_of
 from ..ids import opaque_id
+from ..normalize.names import first_name_forms
 from .features import (
     ACCOUNT_PARTY_FEATURES,
     ENTITY_FEATURES,
@@ -43,6 +44,7 @@ from .roles import (
     POTENTIAL_VICTIM,
     SUBJECT,
     case_roles,
+    own_collectors,
     role_evidence,
     self_forwarding_accounts,
 )
@@ -143,6 +145,8 @@ class Candidates:
     seeds: set[str] = field(default_factory=set)
     # personal accounts forwarding most of their inflow to their own party's accounts
     self_forwarding: frozenset[str] = frozenset()
+    # accounts those pay most to, keeping what they receive (`roles.own_collectors`)
+    collectors: frozenset[str] = frozenset()
 
 
 def normalised(kind: str, table: pa.Table | None) -> pa.Table | None:
@@ -226,11 +230,11 @@ def candidate_networks(
         dtype=float)
     roles = role_evidence(records, account_features, entity_features, summary.payouts, inflow,
                           settings.roles)
-    self_forwarding = self_forwarding_accounts(records, summary.payouts, inflow,
-                                               settings.roles.forward_share)
+    share = settings.roles.forward_share
     return Candidates(records, account_features, entity_features, net_feats, members,
                       sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds,
-                      self_forwarding)
+                      self_forwarding_accounts(records, summary.payouts, inflow, share),
+                      own_collectors(records, summary.payouts, inflow, share))
 
 
 # --- model inputs -----------------------------------------------------------------------
@@ -346,7 +350,7 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
         else:
             etype = "unknown"
         protected = [] if victim or g["is_business"].any() else _protected_accounts(
-            g, c.self_forwarding)
+            g, c.self_forwarding, c.collectors)
         if protected:
             reasons.append(f"{len(protected)} of its accounts are in a family name none of "
                            "its other accounts bears, or forward most of what they receive "
@@ -379,25 +383,40 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     return sorted(out, key=lambda s: (s["role"] != SUBJECT, s["entity_id"]))
 
 
-def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str]) -> list[str]:
+def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str],
+                        collectors: frozenset[str] = frozenset()) -> list[str]:
     """Accounts of one subject party (a person) that may be a victim's: in a name that
     no other of its accounts bears — a family name within one typing slip, and a first
-    name of the same initial (short forms and nicknames vary: "Sam" for "Samantha") — a
-    woman housed with her controller may share his phone and address, and his first
-    name or his family name (she may be given it, or be his relative), never both by
-    chance — or forwarding most of what they receive to its other accounts (when in
-    doubt, protect: even all of them)."""
+    name of the same initial or a short form of it, typed as it was ("Sam" for
+    "Samantha", "Btty" for "Elizabeth") — a woman housed with her controller may share
+    his phone and address, and his first name or his family name (she may be given it,
+    or be his relative), never both by chance — or forwarding most of what they receive
+    to its other accounts (when in doubt, protect: even all of them). An account those
+    forward to and that keeps the money (`collectors`) is his, whatever its name."""
     acc = g[g["kind"] == "account"].drop_duplicates("ref")
     words = {ref: name.split() if isinstance(name, str) and name.split() else ["", ""]
              for ref, name in zip(acc["ref"], acc["name_norm"])}
 
     def same(a: list[str], b: list[str]) -> bool:
-        return bool(a[0] and b[0] and a[0][0] == b[0][0] and a[-1] and b[-1]
-                    and one_slip(a[-1], b[-1]))
+        return bool(a[0] and b[0] and a[-1] and b[-1] and one_slip(a[-1], b[-1])
+                    and same_first(a[0], b[0]))
 
     other_name = {ref for ref, name in words.items() if len(words) > 1 and not any(
         same(name, other) for o, other in words.items() if o != ref)}
-    return sorted(other_name | (set(words) & self_forwarding))
+    forwarding = set(words) & self_forwarding
+    return sorted((other_name - (collectors - forwarding)) | forwarding)
+
+
+def same_first(a: str, b: str) -> bool:
+    """Two folded first names one person may be written with: the same initial, or one
+    a short form of the other, typed as it was or, from five letters on, within one
+    typing slip ("btty" for "betty"; "lia" is not "liam": a wrong match here would
+    show a woman's account as her controller's)."""
+    def form_of(name: str, formal: str) -> bool:
+        return any(name == f or (len(f) >= 5 and one_slip(name, f))
+                   for f in first_name_forms(formal))
+
+    return a[0] == b[0] or form_of(a, b) or form_of(b, a)
 
 
 def _hit_refs(entity_refs: dict, level: str, key: str, net_refs: list[str]) -> list[str]:

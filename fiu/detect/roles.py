@@ -132,6 +132,18 @@ def payees_by_name(p: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
     return pd.Series(payee, index=p.index)
 
 
+def _to_own(records: pd.DataFrame, payouts: pd.DataFrame) -> pd.Series:
+    """What each personal account paid to each other account of its own party:
+    amounts by (account, cp)."""
+    ent = dict(zip(records["ref"], records["entity_id"]))
+    personal = set(records.loc[(records["kind"] == "account") & ~records["is_business"].astype(
+        bool), "ref"])
+    p = payouts[payouts["account"].isin(personal)]
+    own = p["cp"].map(ent).to_numpy() == p["account"].map(ent).to_numpy()
+    return p[own & (p["cp"] != p["account"]).to_numpy()].groupby(["account", "cp"])[
+        "amount"].sum()
+
+
 def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
                              share: float) -> frozenset[str]:
     """Personal accounts forwarding at least `share` of what they receive to other
@@ -143,17 +155,38 @@ def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflo
     """
     if payouts.empty:
         return frozenset()
-    ent = dict(zip(records["ref"], records["entity_id"]))
-    personal = set(records.loc[(records["kind"] == "account") & ~records["is_business"].astype(
-        bool), "ref"])
-    p = payouts[payouts["account"].isin(personal)]
-    own = p["cp"].map(ent).to_numpy() == p["account"].map(ent).to_numpy()
-    to_own = p[own & (p["cp"] != p["account"]).to_numpy()]
+    to_own = _to_own(records, payouts)
     if to_own.empty:
         return frozenset()
-    top = to_own.groupby(["account", "cp"])["amount"].sum().groupby(level=0).max()
+    top = to_own.groupby(level=0).max()
     got = inflow.reindex(top.index).fillna(0.0)
     return frozenset(top.index[(got > 0) & (top >= share * got)])
+
+
+def own_collectors(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
+                   share: float) -> frozenset[str]:
+    """Accounts that the party's self-forwarding accounts pay most to, and that keep
+    what they receive (forward less than `share` of it to any one account).
+
+    When a victim's account is resolved into her controller's party, the money shows
+    which is whose: hers forwards most of what it receives, his collects it and keeps it.
+    """
+    if payouts.empty:
+        return frozenset()
+    to_own = _to_own(records, payouts)
+    if to_own.empty:
+        return frozenset()
+    top = to_own.groupby(level=0).max()
+    got = inflow.reindex(top.index).fillna(0.0)
+    forwarding = top[(got > 0) & (top >= share * got)]
+    main = to_own[to_own.index.get_level_values(0).isin(forwarding.index)]
+    main = main[main.to_numpy() == forwarding.reindex(
+        main.index.get_level_values(0)).to_numpy()]
+    collectors = set(main.index.get_level_values(1))
+    paid = payouts[payouts["account"].isin(collectors)].groupby(["account", "cp"])[
+        "amount"].sum().groupby(level=0).max()
+    onward = paid >= share * inflow.reindex(paid.index).fillna(0.0)
+    return frozenset(collectors - set(paid.index[onward.to_numpy()]))
 
 
 def role_evidence(

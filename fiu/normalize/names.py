@@ -85,6 +85,17 @@ _NICKNAMES = {
     "annie": "ann", "anne": "ann", "jess": "jessica",
     "lupita": "guadalupe", "lupe": "guadalupe", "chayo": "rosario", "conchita": "concepcion",
 }
+_SHORT_FORMS: dict[str, frozenset[str]] = {}
+for _short, _formal in _NICKNAMES.items():
+    _SHORT_FORMS[_formal] = _SHORT_FORMS.get(_formal, frozenset()) | {_short}
+
+
+def first_name_forms(first: str) -> frozenset[str]:
+    """A folded first name with the short forms that stand for it (`elizabeth` →
+    `betty`, `beth`, `liz` …): the forms a record may carry, typed as they were."""
+    return _SHORT_FORMS.get(first, frozenset()) | {first}
+
+
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _SPACES = re.compile(r"\s+")

@@ -155,3 +155,9 @@ def test_an_account_in_another_first_name_of_the_same_family_is_kept_out_of_pack
     # A woman sharing only his first name, as before.
     assert _protected_accounts(g(["juan hill", "juan lopez"]), frozenset()) == [
         "account:bank-a:0", "account:bank-a:1"]
+    # A short form of another initial, typed with a slip (wide seed 7504: "Btty M.
+    # Watson" beside "Elizabeth Watson") is his; a name a slip from a short form of
+    # four letters or fewer is not ("lia" beside "liam" for "william").
+    assert _protected_accounts(g(["elizabeth watson", "btty watson"]), frozenset()) == []
+    assert _protected_accounts(g(["william hill", "lia hill"]), frozenset()) == [
+        "account:bank-a:0", "account:bank-a:1"]

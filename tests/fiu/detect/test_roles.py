@@ -284,3 +284,31 @@ def test_drains_split_between_a_controllers_partner_account_and_one_elsewhere_na
 def test_a_payee_elsewhere_of_another_name_is_not_the_controller():
     roles = drains_split("DAVID KLEIN")
     assert roles["account:bank-c:C1"][0] == POTENTIAL_VICTIM  # 20 % each: no main payee
+
+
+def test_of_two_names_in_one_party_the_account_collecting_the_others_takings_is_his():
+    """A woman's account resolved into her controller's party (his phone on it): hers
+    forwards her takings to his, his keeps them. Only hers is left out of packages;
+    were his to pass most of it on as well, both would be (when in doubt, protect)."""
+    from fiu.detect.cases import _protected_accounts
+
+    def protected(controller_share):
+        accounts = [account("bank-a", "V1", "Kimberly Carter"),
+                    account("bank-b", "V2", "Olena Wilson"),
+                    account("bank-a", "C1", "Thomas Rogers")]
+        txns = (takings_forwarded("V1", ["bank-a:C1"], share=0.7)
+                + takings_forwarded("V2", ["bank-a:C1"], partner="bank-b", share=0.7))
+        txns += [t("C1", 24 * d + 7, 700.0, "in", "p2p", counterparty_account=f"{bank}:{v}")
+                 for d in range(8) for bank, v in (("bank-a", "V1"), ("bank-b", "V2"))]
+        txns += [t("C1", 24 * d + 12, round(1400 * controller_share, 2), "out", "p2p",
+                   counterparty_account="bank-c:X9") for d in range(8)]
+        refs = ["account:bank-a:V1", "account:bank-b:V2", "account:bank-a:C1"]
+        entities = pa.table({"ref": refs, "entity_id": ["e-c", "e-v2", "e-c"]})
+        summary = summarise_transactions(typed("transactions", txns))
+        c = candidate_networks(summary, typed("accounts", accounts), None, entities, [],
+                               DetectSettings())
+        party = c.records[c.records["entity_id"] == "e-c"]
+        return _protected_accounts(party, c.self_forwarding, c.collectors)
+
+    assert protected(0.1) == ["account:bank-a:V1"]
+    assert protected(0.9) == ["account:bank-a:C1", "account:bank-a:V1"]
