@@ -132,16 +132,23 @@ def payees_by_name(p: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
     return pd.Series(payee, index=p.index)
 
 
-def _to_own(records: pd.DataFrame, payouts: pd.DataFrame) -> pd.Series:
-    """What each personal account paid to each other account of its own party:
-    amounts by (account, cp)."""
+def _forwarding_to_own(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
+                       share: float) -> pd.Series:
+    """Amounts by (account, cp): each personal account that forwards at least `share` of
+    what it receives to one other account of its own party, with that account."""
+    if payouts.empty:
+        return pd.Series(dtype=float, index=pd.MultiIndex.from_arrays(
+            [[], []], names=["account", "cp"]))
     ent = dict(zip(records["ref"], records["entity_id"]))
     personal = set(records.loc[(records["kind"] == "account") & ~records["is_business"].astype(
         bool), "ref"])
     p = payouts[payouts["account"].isin(personal)]
     own = p["cp"].map(ent).to_numpy() == p["account"].map(ent).to_numpy()
-    return p[own & (p["cp"] != p["account"]).to_numpy()].groupby(["account", "cp"])[
+    to_own = p[own & (p["cp"] != p["account"]).to_numpy()].groupby(["account", "cp"])[
         "amount"].sum()
+    got = inflow.reindex(to_own.index.get_level_values(0)).fillna(0.0).to_numpy()
+    top = to_own.groupby(level=0).transform("max").to_numpy()
+    return to_own[(to_own.to_numpy() == top) & (got > 0) & (top >= share * got)]
 
 
 def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
@@ -153,14 +160,8 @@ def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflo
     a victim's account resolved into her controller's party through the phone or e-mail
     he put on it; packages leave it out (when in doubt, protect) and keep the rest.
     """
-    if payouts.empty:
-        return frozenset()
-    to_own = _to_own(records, payouts)
-    if to_own.empty:
-        return frozenset()
-    top = to_own.groupby(level=0).max()
-    got = inflow.reindex(top.index).fillna(0.0)
-    return frozenset(top.index[(got > 0) & (top >= share * got)])
+    forwards = _forwarding_to_own(records, payouts, inflow, share)
+    return frozenset(forwards.index.get_level_values(0))
 
 
 def own_collectors(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
@@ -171,18 +172,8 @@ def own_collectors(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Seri
     When a victim's account is resolved into her controller's party, the money shows
     which is whose: hers forwards most of what it receives, his collects it and keeps it.
     """
-    if payouts.empty:
-        return frozenset()
-    to_own = _to_own(records, payouts)
-    if to_own.empty:
-        return frozenset()
-    top = to_own.groupby(level=0).max()
-    got = inflow.reindex(top.index).fillna(0.0)
-    forwarding = top[(got > 0) & (top >= share * got)]
-    main = to_own[to_own.index.get_level_values(0).isin(forwarding.index)]
-    main = main[main.to_numpy() == forwarding.reindex(
-        main.index.get_level_values(0)).to_numpy()]
-    collectors = set(main.index.get_level_values(1))
+    forwards = _forwarding_to_own(records, payouts, inflow, share)
+    collectors = set(forwards.index.get_level_values(1))
     paid = payouts[payouts["account"].isin(collectors)].groupby(["account", "cp"])[
         "amount"].sum().groupby(level=0).max()
     onward = paid >= share * inflow.reindex(paid.index).fillna(0.0)
