@@ -86,13 +86,17 @@ def summary_text(results: list[dict]) -> str:
     lines.append(f"look-alikes in cases: {dict(looks) or 'none'}")
     core: Counter = Counter()
     lowest: dict[str, float] = {}
+    lowest_found: dict[str, float] = {}
     for r in results:
         for typ, c in r["core_named"].items():
             core.update({f"named:{typ}": c["named"], f"core:{typ}": c["core"]})
             lowest[typ] = min(lowest.get(typ, 1.0), c["lowest"])
+            if c.get("lowest_found") is not None:
+                lowest_found[typ] = min(lowest_found.get(typ, 1.0), c["lowest_found"])
     for typ in sorted(lowest):
         lines.append(f"core named as a subject  {typ:30} {_ratio(core[f'named:{typ}'], core[f'core:{typ}']):>18}"
-                     f"   lowest network {lowest[typ]:.3f}")
+                     f"   lowest network {lowest[typ]:.3f}, of those found "
+                     f"{lowest_found.get(typ, float('nan')):.3f}")
     leaks: Counter = Counter()
     for r in results:
         leaks.update(r["leaks_by_kind"])

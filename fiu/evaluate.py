@@ -22,6 +22,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Iterable
 
 import pyarrow.parquet as pq
 
@@ -222,26 +223,31 @@ def package_subjects(out_dir: Path) -> tuple[int, set[str]]:
     return empty, named
 
 
-def core_named(networks: list[dict], entity_of: dict[str, str], named_refs: set[str]) -> dict:
+def core_named(networks: list[dict], entity_of: dict[str, str], named_refs: set[str],
+               missed: Iterable[str] = ()) -> dict:
     """Per typology, how much of each planted network's core is named as a subject.
 
     A network's core is its true parties (ground-truth entities) with a `subject` role;
     a party is named when any of its records stands in a subject of some package.
     `share` pools the parties of all networks of the typology; `lowest` is the worst
-    single network.
+    single network, `lowest_found` the worst of those detection found (not `missed`).
     """
     named_entities = {entity_of.get(ref, ref) for ref in named_refs}
-    per: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    missed = set(missed)
+    per: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)
     for network in networks:
         core = {entity_of.get(ref, ref) for ref, role in network.get("roles", {}).items()
                 if role == "subject"}
         if core:
-            per[network["typology"]].append((len(core & named_entities), len(core)))
+            per[network["typology"]].append((len(core & named_entities), len(core),
+                                             network["network_id"] not in missed))
     out = {}
     for typology, counts in sorted(per.items()):
-        hit, total = sum(h for h, _ in counts), sum(n for _, n in counts)
+        hit, total = sum(h for h, _, _ in counts), sum(n for _, n, _ in counts)
+        found = [h / n for h, n, was_found in counts if was_found]
         out[typology] = {"named": hit, "core": total, "share": round(_ratio(hit, total), 4),
-                         "lowest": round(min(h / n for h, n in counts), 4)}
+                         "lowest": round(min(h / n for h, n, _ in counts), 4),
+                         "lowest_found": round(min(found), 4) if found else None}
     return out
 
 
@@ -286,11 +292,13 @@ def evaluate(out_dir: str | Path, truth_path: str | Path) -> dict:
     entities = pq.read_table(out / "entities.parquet").to_pydict()
     predicted = dict(zip(entities["ref"], entities["entity_id"]))
     without_subjects, named_refs = package_subjects(out)
+    networks = network_scores(cases, truth["networks"])
     return {
-        "networks": network_scores(cases, truth["networks"]),
+        "networks": networks,
         "packages": {
             "without_subjects": without_subjects,
-            "core_named": core_named(truth["networks"], truth["entities"], named_refs),
+            "core_named": core_named(truth["networks"], truth["entities"], named_refs,
+                                     networks["missed"]),
             "cases_without_package": (manifest.get("cases_without_package") or {}).get("count", 0),
         },
         "lookalikes_in_cases": lookalike_cases(cases, truth.get("lookalikes", [])),
@@ -329,7 +337,9 @@ def report_text(report: dict) -> str:
                  f" {p.get('cases_without_package', 0)} case(s) with no package")
     for typology, c in (p.get("core_named") or {}).items():
         lines.append(f"  core named {typology:<32} {_figure(c['named'], c['core'])}"
-                     f" lowest network {c['lowest']:.3f}")
+                     f" lowest network {c['lowest']:.3f}"
+                     + (f", of those found {c['lowest_found']:.3f}"
+                        if c.get("lowest_found") is not None else ""))
     return "\n".join(lines)
 
 

@@ -337,7 +337,7 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     """
     roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
                        settings.roles, net_members)
-    mentions = owner_mentions(net_members)
+    mentions = owner_mentions(net_members, within_case=True)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]

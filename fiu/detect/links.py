@@ -60,18 +60,25 @@ def namesake_names(recs: pd.DataFrame) -> frozenset[str]:
     return frozenset(per_name[per_name > 1].index)
 
 
-def owner_edges(recs: pd.DataFrame) -> pd.DataFrame:
+def owner_edges(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFrame:
     """Person entity ↔ business entity, from registry and licence related_names."""
-    return owner_mentions(recs)[["person", "business"]].drop_duplicates()
+    return owner_mentions(recs, within_case)[["person", "business"]].drop_duplicates()
 
 
-def owner_mentions(recs: pd.DataFrame) -> pd.DataFrame:
+def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFrame:
     """Person entity, business entity, the registry or licence record (`ref`) and the
     name it gives (`mention`, folded as `related_names_norm`), for every related name
-    that reads as one person of `recs`."""
+    that reads as one person of `recs`.
+
+    `within_case`: `recs` are one case's records, all tied to the operation; a name
+    two of its people bear is then read as each of them when one record lists it as
+    many times as they are (father and son of one name, both officers), never fewer.
+    """
     biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
     biz = biz if "ref" in biz else biz.assign(ref="")
-    rows = biz[["entity_id", "ref", "related_names_norm"]].explode("related_names_norm").dropna()
+    rows = biz[["entity_id", "ref", "related_names_norm"]].explode("related_names_norm")
+    rows["listing"] = rows.groupby(level=0).cumcount()
+    rows = rows.dropna(subset=["related_names_norm"])
     rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
     rows["mention"] = rows["name_norm"]
     persons = people(recs)
@@ -84,6 +91,7 @@ def owner_mentions(recs: pd.DataFrame) -> pd.DataFrame:
     # A name borne by two or more people resolves to nobody: too ambiguous to link.
     per_name = persons.groupby("name_norm")["entity_id"].nunique()
     ambiguous = set(per_name[per_name > 1].index)
+    bearers = persons[persons["name_norm"].isin(ambiguous)]
     persons = persons[~persons["name_norm"].isin(ambiguous)]
     # And the other way round: a registry's middle name an account leaves out
     # ("Hector Stephanie Phillips" for "Hector Phillips"), when the full name is nobody's.
@@ -92,9 +100,24 @@ def owner_mentions(recs: pd.DataFrame) -> pd.DataFrame:
     rows = pd.concat([rows, rows[longer].assign(
         name_norm=words[longer].str[0] + " " + words[longer].str[-1])], ignore_index=True)
     rows = pd.concat([rows, _misspelt(rows, persons, ambiguous)], ignore_index=True)
-    m = rows.merge(persons, on="name_norm").rename(columns={"entity_id": "person"})
+    m = rows.merge(persons, on="name_norm")
+    if within_case and len(bearers):
+        m = pd.concat([m, _listed_apart(rows, bearers, per_name)], ignore_index=True)
+    m = m.rename(columns={"entity_id": "person"})
     return m[m["person"] != m["business"]][["person", "business", "ref", "mention"]
                                            ].drop_duplicates().reset_index(drop=True)
+
+
+def _listed_apart(rows: pd.DataFrame, bearers: pd.DataFrame, per_name: pd.Series
+                  ) -> pd.DataFrame:
+    """Rows of a name several people bear, joined to each of them, where one record
+    lists that name (in any spelling) at least as many times as there are bearers."""
+    named = rows[rows["name_norm"].isin(set(bearers["name_norm"]))]
+    listed = named.groupby(["ref", "name_norm"])["listing"].nunique()
+    enough = listed[listed.to_numpy() >= per_name.reindex(
+        listed.index.get_level_values("name_norm")).to_numpy()]
+    return named.merge(enough.index.to_frame(index=False), on=["ref", "name_norm"]).merge(
+        bearers, on="name_norm")
 
 
 def one_slip(a: str, b: str) -> bool:

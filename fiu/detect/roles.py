@@ -306,10 +306,11 @@ def owners_in_case(members: pd.DataFrame) -> pd.Series:
     ties no one to a business (`links.owner_edges`); a case is the business's own
     network, so when exactly one of its people bears the name the record gives, that
     person is the one it names — a namesake in another city with no tie to the case
-    is not. The name decides only among people already tied to the case."""
+    is not. The name decides only among people already tied to the case; two of them
+    bearing it are both named when one record lists it twice (`links.owner_mentions`)."""
     if members.empty:
         return pd.Series(dtype=int)
-    return owner_edges(members).groupby("person")["business"].nunique()
+    return owner_edges(members, within_case=True).groupby("person")["business"].nunique()
 
 
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],

@@ -80,7 +80,14 @@ def test_core_named_counts_true_subject_parties_named_in_any_package():
     entity_of = {"account:a:1": "P1", "osint:REG": "P1", "account:a:2": "W1",
                  "account:b:1": "P2", "account:b:2": "P3"}
     named = core_named(networks, entity_of, {"osint:REG", "account:b:1"})
-    assert named["labor_trafficking"] == {"named": 2, "core": 3, "share": 0.6667, "lowest": 0.5}
+    assert named["labor_trafficking"] == {"named": 2, "core": 3, "share": 0.6667, "lowest": 0.5,
+                                          "lowest_found": 0.5}
+    # A network detection missed counts in `lowest`, not in `lowest_found`.
+    named = core_named(networks, entity_of, {"osint:REG"}, missed=["n2"])
+    assert (named["labor_trafficking"]["lowest"], named["labor_trafficking"]["lowest_found"]) == (
+        0.0, 1.0)
+    assert core_named(networks, entity_of, set(), missed=["n1", "n2"])[
+        "labor_trafficking"]["lowest_found"] is None
 
 
 def test_package_subjects_counts_packages_naming_nobody(tmp_path):

@@ -33,3 +33,20 @@ def test_a_changed_letter_or_a_name_near_two_people_names_nobody():
     assert owners({"p1": "malia wang"}, ["malik wang"]) == set()
     assert owners({"p1": "malik wng", "p2": "malik wag"}, ["malik wang"]) == set()
     assert owners({"p1": "jason myers", "p2": "jason myers"}, ["jason myers"]) == set()
+
+
+def test_within_a_case_a_name_listed_as_often_as_its_bearers_names_each_of_them():
+    """Father and son of one name, both officers (wide seeds 7602 and 7611: "ALEX KHAN"
+    and "Alexander Khan" on one registry record, two Alexander Khans at one address)."""
+    def within(people, related):
+        return set(owner_edges(records(people, related), within_case=True)["person"])
+
+    two = {"p1": "alexander khan", "p2": "alexander khan"}
+    assert within(two, ["alexander khan", "alexander khan"]) == {"p1", "p2"}
+    # a middle name in one listing is still a listing of the name
+    assert within(two, ["alexander anjali khan", "alexander khan"]) == {"p1", "p2"}
+    # listed once for two bearers: nobody, as across the whole data
+    assert within(two, ["alexander khan", "li wei"]) == set()
+    assert within({**two, "p3": "alexander khan"}, ["alexander khan"] * 2) == set()
+    # outside a case a repeated name is still anyone's
+    assert owners(two, ["alexander khan", "alexander khan"]) == set()
