@@ -72,7 +72,10 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
 
     `within_case`: `recs` are one case's records, all tied to the operation; a name
     two of its people bear is then read as each of them when one record lists it as
-    many times as they are (father and son of one name, both officers), never fewer.
+    many times as they are (father and son of one name, both officers), never fewer;
+    and a name borne by someone the case holds through that name alone is read as the
+    one person of the case within a typing slip of it who shares a phone, e-mail or
+    address with the case (`_in_touch_over_namesake`).
     """
     biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
     biz = biz if "ref" in biz else biz.assign(ref="")
@@ -101,11 +104,51 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
         name_norm=words[longer].str[0] + " " + words[longer].str[-1])], ignore_index=True)
     rows = pd.concat([rows, _misspelt(rows, persons, ambiguous)], ignore_index=True)
     m = rows.merge(persons, on="name_norm")
-    if within_case and len(bearers):
-        m = pd.concat([m, _listed_apart(rows, bearers, per_name)], ignore_index=True)
+    if within_case:
+        m = _in_touch_over_namesake(m, persons, recs)
+        if len(bearers):
+            m = pd.concat([m, _listed_apart(rows, bearers, per_name)], ignore_index=True)
     m = m.rename(columns={"entity_id": "person"})
-    return m[m["person"] != m["business"]][["person", "business", "ref", "mention"]
-                                           ].drop_duplicates().reset_index(drop=True)
+    columns = ["person", "business", "ref", "mention"] + (["read_from"] if within_case else [])
+    m = m.reindex(columns=columns)
+    return m[m["person"] != m["business"]].drop_duplicates().reset_index(drop=True)
+
+
+def _in_touch_over_namesake(m: pd.DataFrame, persons: pd.DataFrame, recs: pd.DataFrame
+                            ) -> pd.DataFrame:
+    """Matches of one case's registry names, each moved (`read_from` the namesake) from
+    a namesake with no contact
+    shared with the case (there only through the name: a therapist of the owner's name
+    in another city) to the one person of the case whose name is a typing slip from it
+    and who does share one ("Daniel Kag" at the co-owner's address, for "Daniel
+    Kang"); when there is no such person, or several, the match stays as it is."""
+    if m.empty:
+        return m
+    in_touch = _sharing_contact(recs)
+    names = persons.drop_duplicates()
+    moved = {}
+    for name, bearer in m[["name_norm", "entity_id"]].drop_duplicates().itertuples(index=False):
+        if bearer in in_touch:
+            continue
+        near = {e for e, n in names.itertuples(index=False)
+                if e != bearer and e in in_touch and n != name and one_slip(n, name)}
+        if len(near) == 1:
+            moved[(name, bearer)] = near.pop()
+    if not moved:
+        return m
+    key = list(zip(m["name_norm"], m["entity_id"]))
+    return m.assign(entity_id=[moved.get(k, k[1]) for k in key],
+                    read_from=[k[1] if k in moved else None for k in key])
+
+
+def _sharing_contact(recs: pd.DataFrame) -> set[str]:
+    """Entities of `recs` sharing a phone, e-mail or address with another of them."""
+    out: set[str] = set()
+    for column, _ in SHARED_KINDS:
+        sub = recs.loc[recs[column].notna(), [column, "entity_id"]].drop_duplicates()
+        shared = sub.groupby(column)["entity_id"].transform("nunique") > 1
+        out |= set(sub.loc[shared, "entity_id"])
+    return out
 
 
 def _listed_apart(rows: pd.DataFrame, bearers: pd.DataFrame, per_name: pd.Series

@@ -57,7 +57,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..normalize.names import party_names
-from .links import owner_edges
+from .links import owner_edges, owner_mentions
 from .settings import RoleSettings
 
 SUBJECT = "subject"
@@ -307,10 +307,16 @@ def owners_in_case(members: pd.DataFrame) -> pd.Series:
     network, so when exactly one of its people bears the name the record gives, that
     person is the one it names — a namesake in another city with no tie to the case
     is not. The name decides only among people already tied to the case; two of them
-    bearing it are both named when one record lists it twice (`links.owner_mentions`)."""
+    bearing it are both named when one record lists it twice, and a namesake the case
+    holds through the name alone gives way to its one slip-near person in touch with
+    the case (`links.owner_mentions`): he then owns none of its businesses."""
     if members.empty:
         return pd.Series(dtype=int)
-    return owner_edges(members, within_case=True).groupby("person")["business"].nunique()
+    mentions = owner_mentions(members, within_case=True)
+    owned = mentions.groupby("person")["business"].nunique()
+    # A namesake the case's records were read away from owns none of its businesses.
+    away = set(mentions["read_from"].dropna()) - set(owned.index)
+    return pd.concat([owned, pd.Series(0, index=sorted(away), dtype=int)])
 
 
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
@@ -326,7 +332,7 @@ def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str]
     for party in parties:
         if party in evidence.index:
             e = evidence.loc[party]
-            if owned.get(party, 0) > e["owner_of"]:
+            if party in owned.index and (owned[party] > e["owner_of"] or owned[party] == 0):
                 e = e.copy()
                 e["owner_of"] = int(owned[party])
             out[party] = decide_role(e, protective, settings)

@@ -50,3 +50,31 @@ def test_within_a_case_a_name_listed_as_often_as_its_bearers_names_each_of_them(
     assert within({**two, "p3": "alexander khan"}, ["alexander khan"] * 2) == set()
     # outside a case a repeated name is still anyone's
     assert owners(two, ["alexander khan", "alexander khan"]) == set()
+
+
+def test_within_a_case_a_namesake_there_by_the_name_alone_gives_way_to_the_one_in_touch():
+    """Wide seed 7624: the registry's "Daniel Kang" is a massage therapist of that name
+    in another city; the co-owner, "Daniel Kag" at his wife's address, bears it with a
+    slip. The case's registry names are his; the namesake owns none of its spas."""
+    from fiu.detect.roles import owners_in_case
+
+    def case(kag_address, kang_phone=None):
+        recs = records({"p1": "daniel kang", "p2": "daniel kag", "p3": "angela kang"},
+                       ["daniel kang", "angela kang"])
+        recs["phone_norm"] = [kang_phone, None, None, "+18135550000"]
+        recs["email_norm"] = None
+        recs["address_key"] = [None, kag_address, "7929 meadow pl", None]
+        recs["ref"] = ["account:a:1", "account:a:2", "account:a:3", "osint:REG1"]
+        return recs
+
+    def within(recs):
+        return set(owner_edges(recs, within_case=True)["person"])
+
+    assert within(case("7929 meadow pl")) == {"p2", "p3"}
+    assert owners_in_case(case("7929 meadow pl")).to_dict() == {"p2": 1, "p3": 1, "p1": 0}
+    # nobody near the name in touch with the case: the name's bearer, as before
+    assert within(case(None)) == {"p1", "p3"}
+    # the bearer in touch with the case himself (his phone on the spa's record) keeps it
+    assert within(case("7929 meadow pl", kang_phone="+18135550000")) == {"p1", "p3"}
+    # across the whole data nothing moves
+    assert set(owner_edges(case("7929 meadow pl"))["person"]) == {"p1", "p3"}
