@@ -57,6 +57,7 @@ def one_seed(seed: int, scale: float, workdir: Path, threshold: float, wide: boo
         "packages_without_subjects": report["packages"]["without_subjects"],
         "cases_without_package": report["packages"]["cases_without_package"],
         "core_named": report["packages"]["core_named"],
+        "outsiders_named": report["packages"]["outsiders_named"],
         "model_note": json.loads((out / "manifest.json").read_text("utf-8")).get(
             "detection", {}).get("model_note"),
     }
@@ -104,6 +105,9 @@ def summary_text(results: list[dict]) -> str:
                  f"without a subject {sum(r['packages_without_subjects'] for r in results)}, "
                  f"cases with no package {sum(r['cases_without_package'] for r in results)}, "
                  f"leaks {sum(r['leaks'] for r in results)} {dict(leaks) or ''}".rstrip())
+    outsiders = [f"{r['seed']}:{e}" for r in results for e in r["outsiders_named"]]
+    lines.append(f"parties of no planted network named as a subject: {len(outsiders)}"
+                 + (f" ({', '.join(outsiders)})" if outsiders else ""))
     for r in results:
         lines.append(f"seed {r['seed']}: recall {_ratio(r['found'] or 0, r['networks'] or 0)}, "
                      f"precision {_ratio(r['true_cases'] or 0, r['cases'] or 0)}, "

@@ -223,6 +223,15 @@ def package_subjects(out_dir: Path) -> tuple[int, set[str]]:
     return empty, named
 
 
+def outsiders_named(networks: list[dict], entity_of: dict[str, str], named_refs: set[str]
+                    ) -> list[str]:
+    """True parties of no planted network that some package names as a subject: a
+    namesake or a neighbour drawn in, named to a bank or to law enforcement."""
+    inside = {entity_of.get(ref, ref) for network in networks
+              for ref in (*network.get("refs", []), *network.get("roles", {}))}
+    return sorted({entity_of.get(ref, ref) for ref in named_refs} - inside)
+
+
 def core_named(networks: list[dict], entity_of: dict[str, str], named_refs: set[str],
                missed: Iterable[str] = ()) -> dict:
     """Per typology, how much of each planted network's core is named as a subject.
@@ -299,6 +308,8 @@ def evaluate(out_dir: str | Path, truth_path: str | Path) -> dict:
             "without_subjects": without_subjects,
             "core_named": core_named(truth["networks"], truth["entities"], named_refs,
                                      networks["missed"]),
+            "outsiders_named": outsiders_named(truth["networks"], truth["entities"],
+                                               named_refs),
             "cases_without_package": (manifest.get("cases_without_package") or {}).get("count", 0),
         },
         "lookalikes_in_cases": lookalike_cases(cases, truth.get("lookalikes", [])),
@@ -334,7 +345,9 @@ def report_text(report: dict) -> str:
     ]
     p = report.get("packages") or {}
     lines.append(f"packages         {p.get('without_subjects', 0)} without a subject;"
-                 f" {p.get('cases_without_package', 0)} case(s) with no package")
+                 f" {p.get('cases_without_package', 0)} case(s) with no package;"
+                 f" {len(p.get('outsiders_named') or [])} party(ies) of no planted"
+                 " network named as a subject")
     for typology, c in (p.get("core_named") or {}).items():
         lines.append(f"  core named {typology:<32} {_figure(c['named'], c['core'])}"
                      f" lowest network {c['lowest']:.3f}"

@@ -124,3 +124,16 @@ def test_a_victims_name_inside_a_subjects_own_longer_name_is_no_leak_but_alone_i
     assert leaks("Owner: Ramon Nicholas Wright") == 0
     # The victim's name standing apart from it is a leak.
     assert leaks("Ramon Nicholas Wright pays Nicholas Wright") == 1
+
+
+def test_outsiders_named_are_true_parties_of_no_planted_network():
+    from fiu.evaluate import outsiders_named
+
+    networks = [{"network_id": "n1", "refs": ["account:a:1"],
+                 "roles": {"account:a:1": "subject", "osint:REG": "subject"}}]
+    entity_of = {"account:a:1": "P1", "osint:REG": "P1", "account:b:7": "P9",
+                 "osint:LIC9": "P9"}
+    assert outsiders_named(networks, entity_of, {"osint:REG", "account:a:1"}) == []
+    # a namesake's licence and account, one true party
+    assert outsiders_named(networks, entity_of, {"account:a:1", "osint:LIC9",
+                                                 "account:b:7"}) == ["P9"]
