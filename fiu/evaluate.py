@@ -27,6 +27,7 @@ from typing import Iterable
 import pyarrow.parquet as pq
 
 from fiu.contract import ref_kind, ref_partner
+from fiu.normalize.names import person_name
 
 
 def load_cases(out_dir: Path) -> list[dict]:
@@ -182,7 +183,10 @@ def package_leaks(out_dir: Path, truth: dict) -> dict:
         # victim's name (a namesake elsewhere in the world): that name is the subject's.
         own = {n.casefold() for s in package.get("subjects") or []
                if not set(s.get("refs", [])) & victim_refs for n in s.get("names", [])}
-        patterns = [p for n, p in full_names.items() if n not in own]
+        # The same name however it is written ("Huang, Ben" for "Benjamin Huang").
+        own_folded = {person_name(n) for n in own} - {None}
+        patterns = [p for n, p in full_names.items()
+                    if n not in own and person_name(n) not in own_folded]
         # ... and so is a victim's name inside a longer one of the subject's ("Ramon
         # Nicholas Wright" for a victim "Nicholas Wright" in another network).
         longer = sorted((n for n in own if " " in n.strip()), key=lambda n: (-len(n), n))

@@ -126,6 +126,31 @@ def test_a_victims_name_inside_a_subjects_own_longer_name_is_no_leak_but_alone_i
     assert leaks("Ramon Nicholas Wright pays Nicholas Wright") == 1
 
 
+def test_a_subjects_own_name_written_another_way_is_no_leak(tmp_path):
+    """Wide seed 7659: a controller shown as "Huang, Ben" from his news record, whose
+    text says "Benjamin Huang"; a victim in another network bears that name."""
+    import json
+
+    from fiu.evaluate import package_leaks
+
+    truth = {"entities": {}, "potential_victims": {"refs": ["account:bank-b:V1"],
+                                                    "names": ["Benjamin Huang", "Luis Huang"],
+                                                    "account_ids": []}}
+
+    def leaks(names: list[str], text: str) -> int:
+        folder = tmp_path / "packages" / "c1" / "bank-b"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "package.json").write_text(json.dumps({
+            "recipient": {"id": "bank-b", "kind": "financial_institution"},
+            "subjects": [{"entity_id": "ent-1", "names": names, "refs": ["osint:NEWS1"]}],
+            "open_sources": [{"ref": "osint:NEWS1", "text": text}]}))
+        return package_leaks(tmp_path, truth)["leaks"]
+
+    assert leaks(["Huang, Ben"], "Benjamin Huang charged after cash couriers deposited") == 0
+    # another victim's name in the same text still counts
+    assert leaks(["Huang, Ben"], "Benjamin Huang and Luis Huang charged") == 1
+
+
 def test_outsiders_named_are_true_parties_of_no_planted_network():
     from fiu.evaluate import outsiders_named
 
