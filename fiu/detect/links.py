@@ -116,12 +116,11 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
 
 def _in_touch_over_namesake(m: pd.DataFrame, persons: pd.DataFrame, recs: pd.DataFrame
                             ) -> pd.DataFrame:
-    """Matches of one case's registry names, each moved (`read_from` the namesake) from
-    a namesake with no contact
-    shared with the case (there only through the name: a therapist of the owner's name
-    in another city) to the one person of the case whose name is a typing slip from it
-    and who does share one ("Daniel Kag" at the co-owner's address, for "Daniel
-    Kang"); when there is no such person, or several, the match stays as it is."""
+    """Matches of one case's registry names, each moved from a bearer who shares no
+    contact with the case (there through the name alone: a therapist of the owner's
+    name in another city) to the one person of the case a typing slip from the name
+    who does share one ("Daniel Kag" at the co-owner's address, for "Daniel Kang"),
+    the bearer kept in `read_from`; with no such person, or several, nothing moves."""
     if m.empty:
         return m
     in_touch = _sharing_contact(recs)
