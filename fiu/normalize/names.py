@@ -85,9 +85,8 @@ _NICKNAMES = {
     "annie": "ann", "anne": "ann", "jess": "jessica",
     "lupita": "guadalupe", "lupe": "guadalupe", "chayo": "rosario", "conchita": "concepcion",
 }
-_SHORT_FORMS: dict[str, frozenset[str]] = {}
-for _short, _formal in _NICKNAMES.items():
-    _SHORT_FORMS[_formal] = _SHORT_FORMS.get(_formal, frozenset()) | {_short}
+_SHORT_FORMS = {formal: frozenset(s for s, f in _NICKNAMES.items() if f == formal)
+                for formal in set(_NICKNAMES.values())}
 
 
 def first_name_forms(first: str) -> frozenset[str]:
