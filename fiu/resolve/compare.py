@@ -127,14 +127,23 @@ def _codes(batch: pa.RecordBatch, n: int) -> np.ndarray:
     return np.asarray(batch.column("name_codes").flatten().to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _initials(names: np.ndarray) -> np.ndarray:
+    """The first letters of the first and last words of each name."""
+    words = pa.array(names, pa.string())
+    last = pc.replace_substring_regex(words, r"^.*\s", "")
+    first_letters = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(words, 0, 1), pc.utf8_slice_codeunits(last, 0, 1), "")
+    return np.asarray(first_letters.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def name_scores(
     left: pa.RecordBatch, right: pa.RecordBatch, field: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Best name similarity over every own name × own name of the pair (list columns),
     person or business rules by the pair's party types, and the frequency of the name
     they share exactly (NaN when none). 1.0 means equal names; names that only sound
-    alike (same metaphone of first and last word) score at least 0.92; NaN when a side
-    has no name.
+    alike (same metaphone and first letter of first and last word) score at least
+    0.92; NaN when a side has no name.
     """
     n = left.num_rows
     if n == 0:
@@ -176,7 +185,11 @@ def name_scores(
         equal = a == b
         similarity = np.where(equal, 1.0, np.minimum(similarity, 0.99))
         codes_a, codes_b = _codes(left, len(left_flat))[left_idx], _codes(right, len(right_flat))[right_idx]
-        sounds = (codes_a == codes_b) & (codes_a != "")
+        # Sounding alike counts where the words also begin alike, as Soundex and
+        # NYSIIS keep the first letter: metaphone drops a silent one ("wright" and
+        # "reed" are both RT).
+        initials_alike = _initials(left_flat)[left_idx] == _initials(right_flat)[right_idx]
+        sounds = (codes_a == codes_b) & (codes_a != "") & initials_alike
         similarity = np.where(sounds & ~equal, np.maximum(similarity, 0.92), similarity)
         has = combos > 0
         starts = (np.cumsum(combos) - combos)[has]

@@ -98,3 +98,21 @@ def test_a_name_part_and_the_place_make_a_key():
     no_postal = parties([{"ref": "osint:2", "party_type": "person", "names": ["jon smith"],
                           "city": "AUSTIN"}])
     assert "l:smith|AUSTIN" in party_keys(no_postal, DEFAULT_SETTINGS)["key"].to_pylist()
+
+
+def test_names_sound_alike_only_when_their_words_also_begin_alike():
+    """Metaphone drops a silent first letter: "wright" and "reed" are both RT (wide
+    seed 7667 merged "Omar Reed" with a stranger "Omar A. Wright" on it)."""
+    from fiu.resolve.compare import name_score
+    from fiu.resolve.parties import name_code
+
+    def score(a, b):
+        rows = [{"ref": "osint:1", "party_type": "person", "names": [a], "name_codes": [name_code(a)]},
+                {"ref": "osint:2", "party_type": "person", "names": [b], "name_codes": [name_code(b)]}]
+        batch = parties(rows)
+        return float(name_score(batch.slice(0, 1), batch.slice(1, 1), "names")[0])
+
+    assert name_code("omar reed") == name_code("omar wright")
+    assert score("omar reed", "omar wright") < 0.92
+    assert score("mohammed al rashid", "muhammad al rashid") >= 0.92
+    assert score("jon smith", "john smyth") >= 0.92
