@@ -203,3 +203,19 @@ def test_a_business_paying_its_owner_a_draw_is_not_a_swept_account():
                             index=pd.Index(members["ref"], name="ref"))
     ctx = F.NetworkContext(members, features, pd.DataFrame(), pd.DataFrame())
     assert F.network_swept_accounts(ctx).to_dict() == {"net-1": 2.0}
+
+
+def test_memo_cues_match_each_row_as_a_search_of_its_memo_would():
+    # Each distinct memo is searched once (`fee_memo`, `payroll_memo`); the flags must
+    # be what searching every row gives, missing memos included.
+    memos = ["RENT", "rent due", "parent teacher", "Housing fee", "payroll", "PAYROLL 03/12",
+             "wages", "wagesx", "direct dep", "Uber ride", "", None, "bus fare", "bed",
+             "bedroom", "advance", "salary", "groceries"] * 3
+    rows = [t("A", i, 10.0, direction="out" if i % 2 else "in", memo=m)
+            for i, m in enumerate(memos)]
+    frame = F.prepare_transactions(typed("transactions", rows))
+    memo = frame["memo"]
+    assert frame["fee_memo"].tolist() == memo.str.contains(F.FEE_MEMO, regex=True).tolist()
+    assert frame["payroll_memo"].tolist() == memo.str.contains(
+        F.PAYROLL_MEMO, regex=True).tolist()
+    assert frame["fee_memo"].sum() > 0 and frame["payroll_memo"].sum() > 0
