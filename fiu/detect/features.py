@@ -154,7 +154,13 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
             .to_numpy(zero_copy_only=False),
         }
     )
-    return frame.sort_values(["account", "t", "txn"], kind="stable").reset_index(drop=True)
+    # By account, time and txn ref: Arrow's stable sort gives the order pandas' would
+    # (UTF-8 bytes compare as the strings do) in a fraction of the time.
+    order = pc.sort_indices(
+        pa.table({"account": account, "t": t_s, "txn": txn}),
+        sort_keys=[("account", "ascending"), ("t", "ascending"), ("txn", "ascending")],
+    )
+    return frame.take(order.to_numpy()).reset_index(drop=True)
 
 
 def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
