@@ -45,6 +45,7 @@ from .roles import (
     SUBJECT,
     case_roles,
     own_collectors,
+    owners_named,
     role_evidence,
     self_forwarding_accounts,
 )
@@ -335,9 +336,10 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     A resolved entity is a potential victim when each of its parties is (a party is
     what detection links: the entity, or one place of a business, or one ad).
     """
-    roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
-                       settings.roles, net_members)
     mentions = owner_mentions(net_members, within_case=True)
+    owned = owners_named(mentions) if not net_members.empty else pd.Series(dtype=int)
+    roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
+                       settings.roles, net_members, owned)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from fiu.detect import features as F
@@ -219,3 +220,18 @@ def test_memo_cues_match_each_row_as_a_search_of_its_memo_would():
     assert frame["payroll_memo"].tolist() == memo.str.contains(
         F.PAYROLL_MEMO, regex=True).tolist()
     assert frame["fee_memo"].sum() > 0 and frame["payroll_memo"].sum() > 0
+
+
+def test_counts_per_account_by_number_equal_a_groupby():
+    # `_count` counts by the accounts' numbers (`account_code`); it must give what
+    # grouping by the refs gives, accounts with no row of the mask included.
+    rows = [t(a, h, 10.0 + h, direction="out" if (h * 7) % 3 else "in",
+              channel="card" if h % 2 else "cash")
+            for a in ("B", "A", "C", "AA", "Ab") for h in range(0, 40, 3)]
+    frame = F.prepare_transactions(typed("transactions", rows))
+    assert frame["account"].is_monotonic_increasing
+    for mask in (frame["inflow"], ~frame["inflow"] & (frame["channel"] == "card"),
+                 frame["account"] == "account:bank-a:C", frame["amount"] > 1e9):
+        fast = F._count(frame, mask)
+        slow = mask.groupby(frame["account"]).sum().astype(float)
+        pd.testing.assert_series_equal(fast, slow)
