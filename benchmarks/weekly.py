@@ -151,9 +151,12 @@ def retime(work: Path, rounds: int) -> list[dict]:
                 shutil.copytree(before, state, symlinks=True)
             load, cpu = os.getloadavg()[0], cpu_seconds()
             wall = fiu("run", str(week), "--out", str(out), "--state", str(state))
+            stages = json.loads((out / "manifest.json").read_text())["stages"]
             row = {"round": n + 1, "week": week.name, "wall_s": round(wall, 1),
                    "cpu_s": round(cpu_seconds() - cpu, 1),
-                   "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
+                   "load": [round(load, 2), round(os.getloadavg()[0], 2)],
+                   "stages": {k: v["busy_seconds"] for k, v in sorted(stages.items())
+                              if "busy_seconds" in v}}
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     return rows

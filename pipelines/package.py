@@ -1,6 +1,8 @@
 """EnrichCases and AssemblePackages: cases → one folder per case and recipient."""
 from __future__ import annotations
 
+from typing import Callable
+
 import apache_beam as beam
 
 from fiu.packages.assemble import RunStamp, route, write_case_packages
@@ -92,9 +94,14 @@ REPORTS = "reports"
 
 class WritePackages(beam.DoFn):
     def __init__(self, partners: list[Partner], out_dir: str, threshold: float,
-                 reported: dict | None = None) -> None:
+                 reported: Callable[[], dict] | None = None) -> None:
         self.partners, self.out_dir, self.threshold = partners, out_dir, threshold
-        self.reported = reported
+        self.read_reported = reported
+        self.reported: dict | None = None
+
+    def setup(self) -> None:
+        if self.read_reported is not None:
+            self.reported = self.read_reported()
 
     def process(self, case: dict, stamp: RunStamp):
         if case["score"] < self.threshold:
@@ -114,12 +121,13 @@ class WritePackages(beam.DoFn):
 
 class AssemblePackages(beam.PTransform):
     """`packages/<case_id>/<recipient>/` for every case at or above the threshold;
-    yields (recipient, number of packages). With `reported` (a weekly state's last
-    package per case and recipient), `reports` holds `[case, recipient, report, sent]`
-    for every package, sent or (identical to the last) held back."""
+    yields (recipient, number of packages). With `reported` (what reads a weekly
+    state's last package per case and recipient, e.g. `State.reported`, called when
+    the step starts rather than pickled with it), `reports` holds `[case, recipient,
+    report, sent]` for every package, sent or (identical to the last) held back."""
 
     def __init__(self, partners: list[Partner], out_dir: str, threshold: float,
-                 reported: dict | None = None) -> None:
+                 reported: Callable[[], dict] | None = None) -> None:
         super().__init__()
         self.partners, self.out_dir, self.threshold = partners, out_dir, threshold
         self.reported = reported

@@ -14,13 +14,13 @@ The result equals `fiu.resolve.resolve`.
 from __future__ import annotations
 
 import copy
-import zlib
 from typing import Iterable, Iterator, Optional
 
 import apache_beam as beam
 import numpy as np
 import pyarrow as pa
 
+from fiu.buckets import bucket_of
 from fiu.contract import REF
 from fiu.resolve import (
     as_batch, judged_edges, judgement_counts, labelled_levels, level_matrix,
@@ -66,10 +66,7 @@ class CompareBucket(beam.DoFn):
         if pairs.num_rows == 0:
             return
         # Re-bucket by left ref, so that a pair found in two buckets meets itself.
-        refs = pairs.column(LEFT_REF).to_pylist()
-        buckets = np.array(
-            [zlib.crc32(r.encode("utf-8")) % self.settings.buckets for r in refs]
-        )
+        buckets = bucket_of(pairs.column(LEFT_REF), self.settings.buckets)
         for bucket in np.unique(buckets):
             yield MAIN, (int(bucket), pairs.filter(pa.array(buckets == bucket)))
 

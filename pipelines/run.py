@@ -10,6 +10,7 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import apache_beam as beam
@@ -31,7 +32,7 @@ from fiu.packages.assemble import RunStamp, latest_observation
 from fiu.packages.partners import Partner, load_partners
 from fiu.resolve.judgements import load_judgements
 from fiu.resolve.settings import DEFAULT_SETTINGS
-from fiu.state.store import clear_leftovers, state_key
+from fiu.state.store import CASES, ENTITIES, clear_leftovers, state_key
 from fiu.state.weekly import WeeklyRun, build_version, run_events, withdrawal_files
 from fiu.state.weekly import prepare as prepare_weekly
 from fiu.state.weekly import publish as publish_state
@@ -98,21 +99,22 @@ def build(
     entities = resolved["entities"]
     if weekly is not None:
         entities = entities | "StableEntityIds" >> StableEntityIds(
-            weekly.entities, id_key, weekly.run, out)
+            partial(weekly.state.registry, ENTITIES), id_key, weekly.run, out)
     model = CaseModel.load(cfg.model_path) if cfg.model_path else None
     detected = {**tables, "entities": entities} | "DetectCases" >> DetectCases(
         model=model, threshold=cfg.threshold, id_key=id_key
     )
     found = detected["cases"]
     if weekly is not None:
-        found = found | "StableCaseIds" >> StableCaseIds(weekly.cases, id_key, weekly.run, out)
+        found = found | "StableCaseIds" >> StableCaseIds(
+            partial(weekly.state.registry, CASES), id_key, weekly.run, out)
     cases = (
         {**tables, "cases": found} | "EnrichCases" >> EnrichCases()
         | "RouteCases" >> RouteCases(partners)
     )
     stamp = _run_stamp(tables, read[DIGESTS], material, weekly.run if weekly else 0)
     assemble = AssemblePackages(partners, out, cfg.threshold,
-                                weekly.reported if weekly else None)
+                                weekly.state.reported if weekly else None)
     packages = (cases, stamp) | "AssemblePackages" >> assemble
     if weekly is not None:
         assemble.reports | "Record_reports" >> WriteRecord(out, "reports")

@@ -9,7 +9,7 @@ before name what is found again (`fiu.state`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import apache_beam as beam
 import pyarrow as pa
@@ -144,25 +144,33 @@ def _stable_entities(
 
 class _StableIds(beam.PTransform):
     """A whole collection at once → the same clusters under the ids that survive
-    (`fiu.state.ids.assign_ids`); the registry and events go to the state's staging."""
+    (`fiu.state.ids.assign_ids`); the registry and events go to the state's staging.
 
-    def __init__(self, rename, registry: Registry, key: str, run: int, out_dir: str) -> None:
+    `registry` reads the ids issued so far (e.g. `State.registry` of a kind) when the
+    step runs: a registry of a long stream holds a million memberships, which the
+    runner would otherwise pickle and compress with the step, several times over,
+    before the pipeline starts."""
+
+    def __init__(self, rename, registry: Callable[[], Registry], key: str, run: int,
+                 out_dir: str) -> None:
         super().__init__()
-        self.rename, self.args = rename, (registry, key, run, out_dir)
+        self.rename, self.registry, self.args = rename, registry, (key, run, out_dir)
 
     def expand(self, items):
-        rename, args = self.rename, self.args
+        rename, registry, args = self.rename, self.registry, self.args
         return (
             items
             | "All" >> beam.combiners.ToList()
-            | "AssignIds" >> beam.FlatMap(lambda everything: rename(everything, *args))
+            | "AssignIds" >> beam.FlatMap(
+                lambda everything: rename(everything, registry(), *args))
         )
 
 
 class StableEntityIds(_StableIds):
     """Entity batches `(ref, entity_id)` → the same clusters under the ids that survive."""
 
-    def __init__(self, registry: Registry, key: str, run: int, out_dir: str) -> None:
+    def __init__(self, registry: Callable[[], Registry], key: str, run: int,
+                 out_dir: str) -> None:
         super().__init__(_stable_entities, registry, key, run, out_dir)
 
 
@@ -180,7 +188,8 @@ def _stable_cases(
 class StableCaseIds(_StableIds):
     """Case dicts → the same cases under the case ids that survive (over member refs)."""
 
-    def __init__(self, registry: Registry, key: str, run: int, out_dir: str) -> None:
+    def __init__(self, registry: Callable[[], Registry], key: str, run: int,
+                 out_dir: str) -> None:
         super().__init__(_stable_cases, registry, key, run, out_dir)
 
 

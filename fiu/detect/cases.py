@@ -45,6 +45,7 @@ from .roles import (
     SUBJECT,
     case_roles,
     own_collectors,
+    owners_named,
     role_evidence,
     self_forwarding_accounts,
 )
@@ -335,9 +336,10 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     A resolved entity is a potential victim when each of its parties is (a party is
     what detection links: the entity, or one place of a business, or one ad).
     """
-    roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
-                       settings.roles, net_members)
     mentions = owner_mentions(net_members, within_case=True)
+    owned = owners_named(mentions) if not net_members.empty else pd.Series(dtype=int)
+    roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
+                       settings.roles, net_members, owned)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]
@@ -502,8 +504,14 @@ def score_cases(
     reasons = dict(zip(chosen, model.reasons(X.loc[chosen]))) if model is not None and chosen else {}
     by_id = {r.id: r for r in rules}
     members = _by(c.members[c.members["network_id"].isin(chosen)], "network_id")
-    hits = _by(_network_hits(c), "network_id")
-    entity_refs = {e: sorted(refs) for e, refs in c.records.groupby("entity_id", sort=False)["ref"]}
+    network_hits = _network_hits(c)
+    hits = _by(network_hits, "network_id")
+    # The refs of each entity a chosen case's hit names (not of every entity held).
+    named = network_hits.loc[(network_hits["level"] == "entity")
+                             & network_hits["network_id"].isin(chosen), "key"]
+    named_records = c.records[c.records["entity_id"].isin(set(named))]
+    entity_refs = {e: sorted(refs)
+                   for e, refs in named_records.groupby("entity_id", sort=False)["ref"]}
     case_accounts = c.members.loc[c.members["kind"] == "account", "ref"]
     months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
     txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]

@@ -90,8 +90,11 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     (folded), `cp`
     (counterparty key: `account:<partner>:<id>` for a known partner account, else the
     folded name), `cp_account` (that account ref or None), `ad_payee` (the counterparty
-    reads as a classified or adult site), `memo`, `timed` (the row has a time of day:
-    `timestamp_precision` is not `date`; time-of-day features count only these).
+    reads as a classified or adult site), `memo`, `fee_memo` and `payroll_memo` (the
+    memo reads like a fee or rent, like pay: each distinct memo searched once), `timed`
+    (the row has a time of day: `timestamp_precision` is not `date`; time-of-day
+    features count only these), `account_code` (the account's number in sorted order);
+    rows sorted by account, time and txn ref.
     """
     tb = transactions if isinstance(transactions, pa.Table) else pa.Table.from_batches(
         [transactions]
@@ -124,8 +127,8 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     cp = pc.coalesce(cp_account, cp_name, pc.utf8_lower(pc.utf8_trim_whitespace(cp_raw)))
     frame = pd.DataFrame(
         {
-            "account": np.asarray(account.to_pylist(), dtype=object),
-            "txn": np.asarray(txn.to_pylist(), dtype=object),
+            "account": account.to_numpy(zero_copy_only=False),
+            "txn": txn.to_numpy(zero_copy_only=False),
             "t": t_s,
             "local_hour": (local_s // 3600) % 24,
             "day": local_s // _DAY_S,
@@ -146,11 +149,25 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
             "ad_payee": _matches(cp, AD_SITE_WORDS),
             "cp_account": cp_account.to_pandas().astype(object),
             "memo": col("memo").to_pandas().fillna("").astype(str),
+            "fee_memo": _matches(col("memo"), FEE_MEMO),
+            "payroll_memo": _matches(col("memo"), PAYROLL_MEMO),
             "timed": pc.fill_null(pc.not_equal(col("timestamp_precision"), "date"), True)
             .to_numpy(zero_copy_only=False),
         }
     )
-    return frame.sort_values(["account", "t", "txn"], kind="stable").reset_index(drop=True)
+    # By account, time and txn ref: Arrow's stable sort gives the order pandas' would
+    # (UTF-8 bytes compare as the strings do) in a fraction of the time.
+    order = pc.sort_indices(
+        pa.table({"account": account, "t": t_s, "txn": txn}),
+        sort_keys=[("account", "ascending"), ("t", "ascending"), ("txn", "ascending")],
+    )
+    frame = frame.take(order.to_numpy()).reset_index(drop=True)
+    # Each account's number in sorted order, for counts per account without hashing
+    # a million refs again for every feature (`_count`).
+    accounts = frame["account"].to_numpy()
+    starts = np.r_[True, accounts[1:] != accounts[:-1]] if n else np.zeros(0, bool)
+    frame["account_code"] = np.cumsum(starts) - 1
+    return frame
 
 
 def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
@@ -175,6 +192,14 @@ def _share(num: pd.Series, den: pd.Series) -> pd.Series:
 
 
 def _count(t: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    """Rows of `mask` per account (every account of `t`, sorted), as floats."""
+    if ("account_code" in t and len(t) and mask.dtype == bool
+            and mask.index.equals(t.index)):
+        codes = t["account_code"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        counts = np.bincount(codes, weights=mask.to_numpy(dtype=float), minlength=len(starts))
+        return pd.Series(counts, index=pd.Index(t["account"].to_numpy()[starts], name="account"),
+                         name=mask.name)
     return mask.groupby(t["account"]).sum().astype(float)
 
 
@@ -412,17 +437,13 @@ def payroll_outflow_count(t: pd.DataFrame) -> pd.Series:
 
     Zero for an account with receipts but no such payments (IMB-3).
     """
-    pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["memo"].str.contains(
-        PAYROLL_MEMO, regex=True
-    )
+    pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["payroll_memo"]
     return _count(t, pay)
 
 
 def payroll_payees(t: pd.DataFrame) -> pd.Series:
     """Distinct payees of payroll-like outgoing payments (see payroll_outflow_count)."""
-    pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["memo"].str.contains(
-        PAYROLL_MEMO, regex=True
-    )
+    pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["payroll_memo"]
     return t.loc[pay].groupby("account")["cp"].nunique().reindex(
         t["account"].unique(), fill_value=0
     ).astype(float)
@@ -430,9 +451,7 @@ def payroll_payees(t: pd.DataFrame) -> pd.Series:
 
 def payroll_in_count(t: pd.DataFrame) -> pd.Series:
     """Incoming ach / check payments that look like pay (memo payroll, salary, wage…)."""
-    pay = t["inflow"] & t["channel"].isin(["ach", "check", "wire", "p2p"]) & t["memo"].str.contains(
-        PAYROLL_MEMO, regex=True
-    )
+    pay = t["inflow"] & t["channel"].isin(["ach", "check", "wire", "p2p"]) & t["payroll_memo"]
     return _count(t, pay)
 
 
@@ -535,7 +554,7 @@ def everyday_use_share(t: pd.DataFrame) -> pd.Series:
 
 def fee_memo_out_count(t: pd.DataFrame) -> pd.Series:
     """Outgoing payments whose memo reads like rent, housing, transport or recruitment fees."""
-    return _count(t, (~t["inflow"]) & t["memo"].str.contains(FEE_MEMO, regex=True))
+    return _count(t, (~t["inflow"]) & t["fee_memo"])
 
 
 def fee_to_payer_count(t: pd.DataFrame) -> pd.Series:
@@ -544,7 +563,7 @@ def fee_to_payer_count(t: pd.DataFrame) -> pd.Series:
     The employer side takes back housing or recruitment fees from the pay it sends.
     """
     payers = t.loc[t["inflow"] & t["cp"].notna(), ["account", "cp"]].drop_duplicates()
-    fees = t.loc[(~t["inflow"]) & t["memo"].str.contains(FEE_MEMO, regex=True), ["account", "cp"]]
+    fees = t.loc[(~t["inflow"]) & t["fee_memo"], ["account", "cp"]]
     if payers.empty or fees.empty:
         return pd.Series(0.0, index=pd.Index(t["account"].unique()))
     both = fees.merge(payers.assign(_p=1), on=["account", "cp"], how="left")

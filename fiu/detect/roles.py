@@ -312,22 +312,29 @@ def owners_in_case(members: pd.DataFrame) -> pd.Series:
     the case (`links.owner_mentions`): he then owns none of its businesses."""
     if members.empty:
         return pd.Series(dtype=int)
-    mentions = owner_mentions(members, within_case=True)
+    return owners_named(owner_mentions(members, within_case=True))
+
+
+def owners_named(mentions: pd.DataFrame) -> pd.Series:
+    """Per person: the businesses a case's `links.owner_mentions` names it owner or
+    officer of, counted once each; a namesake the case's records were read away from
+    owns none of its businesses."""
     owned = mentions.groupby("person")["business"].nunique()
-    # A namesake the case's records were read away from owns none of its businesses.
     away = set(mentions["read_from"].dropna()) - set(owned.index)
     return pd.concat([owned, pd.Series(0, index=sorted(away), dtype=int)])
 
 
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
                settings: RoleSettings = RoleSettings(),
-               members: pd.DataFrame | None = None) -> dict[str, tuple[str, list[str]]]:
+               members: pd.DataFrame | None = None,
+               owned: pd.Series | None = None) -> dict[str, tuple[str, list[str]]]:
     """{party: (role, reasons)} for the parties of one case of these typologies.
 
     With the case's records (`members`), registry owners are also read among the
-    case's people (`owners_in_case`)."""
+    case's people (`owners_in_case`); `owned` is that count when the caller has it."""
     protective = bool(PROTECTIVE_TYPOLOGIES & set(typologies))
-    owned = owners_in_case(members) if members is not None else pd.Series(dtype=int)
+    if owned is None:
+        owned = owners_in_case(members) if members is not None else pd.Series(dtype=int)
     out = {}
     for party in parties:
         if party in evidence.index:

@@ -74,13 +74,18 @@ def account_months(batch: pa.RecordBatch | pa.Table, wanted: set[str]) -> dict[s
     accounts = sorted(ref for ref in wanted if ref.startswith("account:"))
     if not accounts or batch.num_rows == 0:
         return {}
+    # Only rows whose account id ends a wanted ref can be a wanted account's: a
+    # history of a million transactions is cut to the case accounts' before the refs
+    # are spelled out (every tail after a colon, so a partner id with one still holds).
+    tails = sorted({ref[i + 1:] for ref in accounts for i, c in enumerate(ref) if c == ":"})
+    rows = batch.filter(pc.is_in(batch.column("account_id"), value_set=pa.array(tails)))
     account = pc.binary_join_element_wise(
-        "account", batch.column("partner_id"), batch.column("account_id"), ":"
+        "account", rows.column("partner_id"), rows.column("account_id"), ":"
     )
     keep = pc.is_in(account, value_set=pa.array(accounts))
     if not pc.any(keep).as_py():
         return {}
-    rows = batch.filter(keep)
+    rows = rows.filter(keep)
     micros = pc.cast(rows.column("timestamp"), pa.int64())
     if "utc_offset_minutes" in rows.column_names:
         offset = pc.fill_null(pc.cast(rows.column("utc_offset_minutes"), pa.int64()), 0)

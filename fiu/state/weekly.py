@@ -25,7 +25,7 @@ from ..resolve.judgements import JUDGEMENT_SCHEMA, load_judgements
 from ..resolve.settings import MatchSettings
 from .store import (
     CASES, CHANGES, ENTITIES, IDS, JUDGEMENTS, MODEL, RECORDS, REPORTED, SEEN,
-    SEEN_SCHEMA, Registry, State, building, key_check, open_state, publish_version,
+    SEEN_SCHEMA, State, building, key_check, open_state, publish_version,
     settings_hash, write_meta,
 )
 
@@ -44,8 +44,6 @@ class WeeklyRun:
     refit_reason: Optional[str]
     settings_hash: str
     judgements: Optional[pa.Table]
-    entities: Registry
-    cases: Registry
     reported: dict
 
     @property
@@ -107,7 +105,6 @@ def prepare(state_dir: str | Path, key: str, input_dir: str | Path,
         model=None if reason else model["weights"], refit_reason=reason,
         settings_hash=digest,
         judgements=merged_judgements(state.judgements(), judgements_path),
-        entities=state.registry(ENTITIES), cases=state.registry(CASES),
         reported=state.reported(),
     )
 

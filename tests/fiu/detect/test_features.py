@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from fiu.detect import features as F
@@ -203,3 +204,34 @@ def test_a_business_paying_its_owner_a_draw_is_not_a_swept_account():
                             index=pd.Index(members["ref"], name="ref"))
     ctx = F.NetworkContext(members, features, pd.DataFrame(), pd.DataFrame())
     assert F.network_swept_accounts(ctx).to_dict() == {"net-1": 2.0}
+
+
+def test_memo_cues_match_each_row_as_a_search_of_its_memo_would():
+    # Each distinct memo is searched once (`fee_memo`, `payroll_memo`); the flags must
+    # be what searching every row gives, missing memos included.
+    memos = ["RENT", "rent due", "parent teacher", "Housing fee", "payroll", "PAYROLL 03/12",
+             "wages", "wagesx", "direct dep", "Uber ride", "", None, "bus fare", "bed",
+             "bedroom", "advance", "salary", "groceries"] * 3
+    rows = [t("A", i, 10.0, direction="out" if i % 2 else "in", memo=m)
+            for i, m in enumerate(memos)]
+    frame = F.prepare_transactions(typed("transactions", rows))
+    memo = frame["memo"]
+    assert frame["fee_memo"].tolist() == memo.str.contains(F.FEE_MEMO, regex=True).tolist()
+    assert frame["payroll_memo"].tolist() == memo.str.contains(
+        F.PAYROLL_MEMO, regex=True).tolist()
+    assert frame["fee_memo"].sum() > 0 and frame["payroll_memo"].sum() > 0
+
+
+def test_counts_per_account_by_number_equal_a_groupby():
+    # `_count` counts by the accounts' numbers (`account_code`); it must give what
+    # grouping by the refs gives, accounts with no row of the mask included.
+    rows = [t(a, h, 10.0 + h, direction="out" if (h * 7) % 3 else "in",
+              channel="card" if h % 2 else "cash")
+            for a in ("B", "A", "C", "AA", "Ab") for h in range(0, 40, 3)]
+    frame = F.prepare_transactions(typed("transactions", rows))
+    assert frame["account"].is_monotonic_increasing
+    for mask in (frame["inflow"], ~frame["inflow"] & (frame["channel"] == "card"),
+                 frame["account"] == "account:bank-a:C", frame["amount"] > 1e9):
+        fast = F._count(frame, mask)
+        slow = mask.groupby(frame["account"]).sum().astype(float)
+        pd.testing.assert_series_equal(fast, slow)

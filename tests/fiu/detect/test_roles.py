@@ -1,6 +1,7 @@
 """Roles are decided per resolved party, across accounts and institutions."""
 from __future__ import annotations
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -312,3 +313,21 @@ def test_of_two_names_in_one_party_the_account_collecting_the_others_takings_is_
 
     assert protected(0.1) == ["account:bank-a:V1"]
     assert protected(0.9) == ["account:bank-a:C1", "account:bank-a:V1"]
+
+
+def test_owners_counted_from_the_case_mentions_equal_owners_in_case():
+    # `_subjects` reads the case's mentions once and hands their count to `case_roles`.
+    from fiu.detect.links import owner_mentions
+    from fiu.detect.roles import owners_in_case, owners_named
+
+    c, members = _spa_case()
+    both = c.records[c.records["entity_id"].isin(["ent-s", "ent-o", "ent-g", "ent-n"])]
+    for recs in (members, both, c.records):
+        owned = owners_named(owner_mentions(recs, within_case=True))
+        pd.testing.assert_series_equal(owned, owners_in_case(recs))
+        parties = sorted(recs["entity_id"].unique())
+        assert case_roles(c.roles, parties, ["illicit_massage_business"], members=recs,
+                          owned=owned) == (
+            case_roles(c.roles, parties, ["illicit_massage_business"], members=recs))
+    assert owners_named(owner_mentions(members, within_case=True)).to_dict() == {
+        "ent-g": 1, "ent-o": 1}

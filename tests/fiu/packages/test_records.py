@@ -28,3 +28,18 @@ def test_months_are_local_and_sums_exact_across_batches():
     assert merged == {"account:bank-a:A1": {"2026-03-01": [30, 0, 2], "2026-04-01": [0, 300, 1]}}
     case = attach({"case_id": "c", "refs": ["account:bank-a:A1"]}, {}, {}, merged)
     assert case["account_months"]["account:bank-a:A1"][0] == {"date": "2026-03-01", "in": 0.3, "out": 0.0, "count": 2}
+
+
+def test_months_only_of_the_wanted_partner_and_account_even_with_a_colon_in_ids():
+    # Rows are first cut to account ids that end a wanted ref; the partner must match
+    # too, and an id holding a colon is not lost.
+    when = MARCH_31_2330_CST_AS_UTC
+    rows = batch([("bank-a", "A1", when, 0, 1.0, "in"), ("bank-b", "A1", when, 0, 2.0, "in"),
+                  ("bank:c", "X:9", when, 0, 4.0, "out"), ("bank", "c:X:9", when, 0, 8.0, "in"),
+                  ("bank-a", "A2", when, 0, 16.0, "in")])
+    wanted = {"account:bank-a:A1", "account:bank:c:X:9", "txn:bank-a:T1"}
+    assert account_months(rows, wanted) == {
+        "account:bank-a:A1": {"2026-04-01": [100, 0, 1]},
+        "account:bank:c:X:9": {"2026-04-01": [800, 400, 2]},
+    }
+    assert account_months(rows, {"account:bank-c:Z"}) == {}
