@@ -44,10 +44,9 @@ from .roles import (
     POTENTIAL_VICTIM,
     SUBJECT,
     case_roles,
-    own_collectors,
     owners_named,
     role_evidence,
-    self_forwarding_accounts,
+    self_forwarding,
 )
 from .rules import Rule, RuleHit, evaluate, load_rules
 from .settings import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, DetectSettings
@@ -146,7 +145,7 @@ class Candidates:
     seeds: set[str] = field(default_factory=set)
     # personal accounts forwarding most of their inflow to their own party's accounts
     self_forwarding: frozenset[str] = frozenset()
-    # accounts those pay most to, keeping what they receive (`roles.own_collectors`)
+    # accounts those pay most to, keeping what they receive (`roles.self_forwarding`)
     collectors: frozenset[str] = frozenset()
 
 
@@ -231,11 +230,11 @@ def candidate_networks(
         dtype=float)
     roles = role_evidence(records, account_features, entity_features, summary.payouts, inflow,
                           settings.roles)
-    share = settings.roles.forward_share
+    forwarding, collectors = self_forwarding(records, summary.payouts, inflow,
+                                             settings.roles.forward_share)
     return Candidates(records, account_features, entity_features, net_feats, members,
                       sorted(hits, key=lambda h: (h.rule_id, h.key)), roles, summary, seeds,
-                      self_forwarding_accounts(records, summary.payouts, inflow, share),
-                      own_collectors(records, summary.payouts, inflow, share))
+                      forwarding, collectors)
 
 
 # --- model inputs -----------------------------------------------------------------------
@@ -339,7 +338,7 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
     mentions = owner_mentions(net_members, within_case=True)
     owned = owners_named(mentions) if not net_members.empty else pd.Series(dtype=int)
     roles = case_roles(c.roles, sorted(net_members["entity_id"].unique()), typologies,
-                       settings.roles, net_members, owned)
+                       settings.roles, owned)
     out = []
     for ent, g in net_members.groupby("resolved_entity_id", sort=True):
         decided = [roles[u] for u in sorted(g["entity_id"].unique())]

@@ -151,33 +151,25 @@ def _forwarding_to_own(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.
     return to_own[(to_own.to_numpy() == top) & (got > 0) & (top >= share * got)]
 
 
-def self_forwarding_accounts(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
-                             share: float) -> frozenset[str]:
-    """Personal accounts forwarding at least `share` of what they receive to other
-    accounts of their own party.
+def self_forwarding(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
+                    share: float) -> tuple[frozenset[str], frozenset[str]]:
+    """(personal accounts forwarding at least `share` of what they receive to another
+    account of their own party, the accounts they pay most to that keep what they
+    receive: forward less than `share` of it to any one account).
 
-    A subject's account that does so is either savings moved between one's own banks or
-    a victim's account resolved into her controller's party through the phone or e-mail
-    he put on it; packages leave it out (when in doubt, protect) and keep the rest.
-    """
-    forwards = _forwarding_to_own(records, payouts, inflow, share)
-    return frozenset(forwards.index.get_level_values(0))
-
-
-def own_collectors(records: pd.DataFrame, payouts: pd.DataFrame, inflow: pd.Series,
-                   share: float) -> frozenset[str]:
-    """Accounts that the party's self-forwarding accounts pay most to, and that keep
-    what they receive (forward less than `share` of it to any one account).
-
-    When a victim's account is resolved into her controller's party, the money shows
-    which is whose: hers forwards most of what it receives, his collects it and keeps it.
+    A subject's account that forwards so is either savings moved between one's own
+    banks or a victim's account resolved into her controller's party through the phone
+    or e-mail he put on it; packages leave it out (when in doubt, protect) and keep the
+    rest. The money shows which is whose: hers forwards most of what it receives, his
+    collects it and keeps it.
     """
     forwards = _forwarding_to_own(records, payouts, inflow, share)
     collectors = set(forwards.index.get_level_values(1))
     paid = payouts[payouts["account"].isin(collectors)].groupby(["account", "cp"])[
         "amount"].sum().groupby(level=0).max()
     onward = paid >= share * inflow.reindex(paid.index).fillna(0.0)
-    return frozenset(collectors - set(paid.index[onward.to_numpy()]))
+    return (frozenset(forwards.index.get_level_values(0)),
+            frozenset(collectors - set(paid.index[onward.to_numpy()])))
 
 
 def role_evidence(
@@ -326,15 +318,14 @@ def owners_named(mentions: pd.DataFrame) -> pd.Series:
 
 def case_roles(evidence: pd.DataFrame, parties: list[str], typologies: list[str],
                settings: RoleSettings = RoleSettings(),
-               members: pd.DataFrame | None = None,
                owned: pd.Series | None = None) -> dict[str, tuple[str, list[str]]]:
     """{party: (role, reasons)} for the parties of one case of these typologies.
 
-    With the case's records (`members`), registry owners are also read among the
-    case's people (`owners_in_case`); `owned` is that count when the caller has it."""
+    `owned` is the case's own reading of its registry owners (`owners_in_case`): it
+    raises a party's count, and a namesake read away from the case (0) owns none."""
     protective = bool(PROTECTIVE_TYPOLOGIES & set(typologies))
     if owned is None:
-        owned = owners_in_case(members) if members is not None else pd.Series(dtype=int)
+        owned = pd.Series(dtype=int)
     out = {}
     for party in parties:
         if party in evidence.index:

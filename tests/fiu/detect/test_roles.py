@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from fiu.detect.cases import candidate_networks, summarise_transactions
-from fiu.detect.roles import POTENTIAL_VICTIM, SUBJECT, case_roles
+from fiu.detect.roles import POTENTIAL_VICTIM, SUBJECT, case_roles, owners_in_case
 from fiu.detect.settings import DetectSettings
 
 from .conftest import t, typed
@@ -233,7 +233,7 @@ def test_a_registry_owner_whose_name_others_bear_is_the_one_tied_to_the_case():
     # Within the spa's case one person bears it: the registry names him, whatever his
     # (dormant) account shows.
     roles = case_roles(c.roles, ["ent-s", "ent-o", "ent-g"], ["illicit_massage_business"],
-                       members=members)
+                       owned=owners_in_case(members))
     assert roles["ent-g"][0] == SUBJECT
     assert "named as owner or officer of 1 business" in roles["ent-g"][1][0]
     assert roles["ent-o"][0] == SUBJECT
@@ -249,7 +249,7 @@ def test_a_registry_name_two_people_of_the_case_bear_names_neither():
     c, members = _spa_case()
     both = c.records[c.records["entity_id"].isin(["ent-s", "ent-o", "ent-g", "ent-n"])]
     roles = case_roles(c.roles, ["ent-s", "ent-o", "ent-g", "ent-n"],
-                       ["illicit_massage_business"], members=both)
+                       ["illicit_massage_business"], owned=owners_in_case(both))
     assert roles["ent-g"][0] == roles["ent-n"][0] == POTENTIAL_VICTIM
 
 
@@ -318,7 +318,7 @@ def test_of_two_names_in_one_party_the_account_collecting_the_others_takings_is_
 def test_owners_counted_from_the_case_mentions_equal_owners_in_case():
     # `_subjects` reads the case's mentions once and hands their count to `case_roles`.
     from fiu.detect.links import owner_mentions
-    from fiu.detect.roles import owners_in_case, owners_named
+    from fiu.detect.roles import owners_named
 
     c, members = _spa_case()
     both = c.records[c.records["entity_id"].isin(["ent-s", "ent-o", "ent-g", "ent-n"])]
@@ -326,8 +326,8 @@ def test_owners_counted_from_the_case_mentions_equal_owners_in_case():
         owned = owners_named(owner_mentions(recs, within_case=True))
         pd.testing.assert_series_equal(owned, owners_in_case(recs))
         parties = sorted(recs["entity_id"].unique())
-        assert case_roles(c.roles, parties, ["illicit_massage_business"], members=recs,
-                          owned=owned) == (
-            case_roles(c.roles, parties, ["illicit_massage_business"], members=recs))
+        assert case_roles(c.roles, parties, ["illicit_massage_business"], owned=owned) == (
+            case_roles(c.roles, parties, ["illicit_massage_business"],
+                       owned=owners_in_case(recs)))
     assert owners_named(owner_mentions(members, within_case=True)).to_dict() == {
         "ent-g": 1, "ent-o": 1}
