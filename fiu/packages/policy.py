@@ -136,13 +136,11 @@ def view_for(recipient: Partner, case: dict) -> dict:
                     "addresses": [], "regions": []}
             if named_in:
                 lead["named_in"] = named_in
+            lead["note"] = _NAMED_IN_NOTE
             if recipient.kind != _FI and held_at:
                 lead["ask_partners"] = held_at
-                lead["note"] = ("named as owner or officer in the open-source records under "
-                                "named_in; " if named_in else "known only from partner "
-                                "accounts: ") + "ask these partners about this case and this id"
-            else:
-                lead["note"] = "named as owner or officer in the open-source records under named_in"
+                why = f"{_NAMED_IN_NOTE}; " if named_in else "known only from partner accounts: "
+                lead["note"] = why + "ask these partners about this case and this id"
             subjects.append(lead)
             continue
         if not refs:
@@ -228,6 +226,9 @@ def view_for(recipient: Partner, case: dict) -> dict:
         )
     body["network"] = _network(case, subjects, records, victim_count, elsewhere)
     return body
+
+
+_NAMED_IN_NOTE = "named as owner or officer in the open-source records under named_in"
 
 
 def _named_in(subject: dict, records: dict[str, dict], can_see: Callable[[str], bool]) -> list[dict]:
