@@ -42,8 +42,11 @@ from .networks import (
 )
 from .roles import (
     POTENTIAL_VICTIM,
+    RELATED_PARTY,
     SUBJECT,
+    business_signs,
     case_roles,
+    drawn_in,
     owners_named,
     role_evidence,
     self_forwarding,
@@ -329,11 +332,12 @@ def _uniq(values: Iterable[Any]) -> list[Any]:
 
 
 def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
-              settings: DetectSettings) -> list[dict[str, Any]]:
+              settings: DetectSettings, ties: list[dict]) -> list[dict[str, Any]]:
     """Every resolved party of a case with its role and the reasons for it.
 
     A resolved entity is a potential victim when each of its parties is (a party is
-    what detection links: the entity, or one place of a business, or one ad).
+    what detection links: the entity, or one place of a business, or one ad); a
+    business tied to none of the case's subjects is a related party (`roles.drawn_in`).
     """
     mentions = owner_mentions(net_members, within_case=True)
     owned = owners_named(mentions) if not net_members.empty else pd.Series(dtype=int)
@@ -381,7 +385,30 @@ def _subjects(c: Candidates, net_members: pd.DataFrame, typologies: list[str],
             "regions": _uniq(g["region"]),
             "partners": _uniq(g["partner"]),
         })
+    _mark_drawn_in(out, c, net_members, mentions, ties, settings)
     return sorted(out, key=lambda s: (s["role"] != SUBJECT, s["entity_id"]))
+
+
+def _mark_drawn_in(subjects: list[dict[str, Any]], c: Candidates, net_members: pd.DataFrame,
+                   mentions: pd.DataFrame, ties: list[dict], settings: DetectSettings) -> None:
+    """Make the case's businesses that `roles.drawn_in` finds related parties."""
+    resolved = dict(zip(net_members["entity_id"], net_members["resolved_entity_id"]))
+    owns = [{"source": resolved[p], "target": resolved[b], "kind": "officer_or_owner"}
+            for p, b in zip(mentions["person"], mentions["business"])
+            if p in resolved and b in resolved]
+    units = net_members.loc[net_members["is_business"].astype(bool), "entity_id"].unique()
+    evidence = c.roles.reindex([u for u in units if u in c.roles.index])
+    signs = {resolved[u] for u in evidence.index[business_signs(evidence, settings.roles)]}
+    roles = {s["entity_id"]: s["role"] for s in subjects}
+    businesses = {s["entity_id"] for s in subjects
+                  if s["entity_type"] == "business" and s["role"] == SUBJECT}
+    fallen = drawn_in(roles, businesses, ties + owns, signs)
+    for s in subjects:
+        if s["entity_id"] in fallen:
+            s["role"] = RELATED_PARTY
+            s["role_reasons"] = s["role_reasons"] + [
+                "tied to none of the case's subjects (it only pays people of the case, or "
+                "has no tie at all): a related party, not named"]
 
 
 def _protected_accounts(g: pd.DataFrame, self_forwarding: frozenset[str],
@@ -543,6 +570,7 @@ def score_cases(
             model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
                           "reasons": reasons.get(net, [])}
         typologies = _typologies(X.loc[net], settings.typology_share)
+        ties = case_ties(mem, c.summary.flows, forward_to)
         cases.append({
             "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
@@ -550,8 +578,8 @@ def score_cases(
             "refs": refs,
             "rule_hits": rule_hits,
             "model": model_part,
-            "subjects": _subjects(c, mem, typologies, settings),
-            "ties": case_ties(mem, c.summary.flows, forward_to),
+            "subjects": _subjects(c, mem, typologies, settings, ties),
+            "ties": ties,
             "regions": regions,
             "timeline": timeline,
         })
@@ -614,6 +642,9 @@ def cases_from_summary(
         "cases_by_typology": dict(sorted(typ_counts.items())),
         "potential_victims": int(sum(
             1 for case in cases for s in case["subjects"] if s["role"] == POTENTIAL_VICTIM
+        )),
+        "related_parties": int(sum(
+            1 for case in cases for s in case["subjects"] if s["role"] == RELATED_PARTY
         )),
         "threshold": threshold,
         "score": "mean of rule score and model probability" if model else "rule score",

@@ -7,7 +7,10 @@ of it to one party. A wire to a bank that is not a partner names its payee only;
 the party of that name when the payer also pays that party by account
 (`payees_by_name`). Then, for each party of a case:
 
-1. A business is a `subject`: packages are about the businesses that profit.
+1. A business is a `subject`: packages are about the businesses that profit. A
+   business the case holds only as a payer of its people, tied to none of its
+   subjects, is a `related_party` (`drawn_in`): a restaurant whose staff were drawn
+   in pays them wages, and naming it could cost an innocent employer its account.
 2. A person is a `subject` when the evidence shows they own, run or profit from the
    operation:
    - named as owner, officer or agent in a business registry or licence record of a
@@ -62,6 +65,8 @@ from .settings import RoleSettings
 
 SUBJECT = "subject"
 POTENTIAL_VICTIM = "potential_victim"
+RELATED_PARTY = "related_party"
+SHARED_CONTACT_TIES = frozenset({"shares_phone", "shares_email", "shares_address"})
 PROTECTIVE_TYPOLOGIES = frozenset(
     {"illicit_massage_business", "escort_online_commercial_sex", "labor_trafficking"}
 )
@@ -288,6 +293,44 @@ def decide_role(evidence: pd.Series, protective: bool,
                                   "operation: protected, as in every sex- or labor-trafficking case"]
     return POTENTIAL_VICTIM, ["no evidence of owning, running or profiting from the operation: "
                               "not named (when in doubt, protect)"]
+
+
+def business_signs(evidence: pd.DataFrame, settings: RoleSettings = RoleSettings()) -> pd.Series:
+    """Per party: does its own evidence show it profits (the main payee of several
+    parties, pays for advertising or lodging, advertised in an ad, on a trafficking
+    record)? Such a business is a subject whatever its ties."""
+    e = evidence
+    return ((e["collects_from"] >= settings.collects_from) | e["pays_operation"].astype(bool)
+            | e["advertised"].astype(bool) | e["trafficking_record"].astype(bool))
+
+
+def drawn_in(roles: dict[str, str], businesses: set[str], ties: list[dict],
+             signs: set[str]) -> set[str]:
+    """The businesses of one case tied to none who profit from it: related parties.
+
+    A business is tied to the operation by any tie (ownership, money either way, a
+    shared phone, e-mail or address) with a subject of the case, and by money or a
+    shared contact coming from a potential victim: workers paying it fees, or
+    accounts carrying its phone, are controlled through it. Paying the people of a
+    case wages, or a registry naming a protected person its owner, ties it to
+    nobody who profits. A tie between two businesses holds both, so spas sharing a
+    phone stay subjects together when the data knows no owner of theirs. `roles` maps
+    each resolved party to its role, `signs` are the businesses whose own evidence
+    shows profit (`business_signs`)."""
+    subjects = {p for p, role in roles.items() if role == SUBJECT}
+    return {b for b in businesses - signs
+            if not any(_ties_to_operation(b, tie, subjects, roles) for tie in ties)}
+
+
+def _ties_to_operation(business: str, tie: dict, subjects: set[str], roles: dict[str, str]) -> bool:
+    if business not in (tie["source"], tie["target"]):
+        return False
+    other = tie["target"] if tie["source"] == business else tie["source"]
+    if other in subjects:
+        return True
+    if roles.get(other) != POTENTIAL_VICTIM or tie["kind"] == "officer_or_owner":
+        return False
+    return tie["kind"] in SHARED_CONTACT_TIES or tie["target"] == business
 
 
 def owners_in_case(members: pd.DataFrame) -> pd.Series:

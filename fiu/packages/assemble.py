@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fiu.io.writers import atomic_write
 from fiu.packages.partners import Partner
-from fiu.packages.policy import POTENTIAL_VICTIM, receives, view_for
+from fiu.packages.policy import SUBJECT, receives, view_for
 from fiu.packages.ftm import ftm_json
 from fiu.packages.novelty import report_of, since_last
 from fiu.packages.render import brief_html, identifiers_csv, package_json
@@ -78,9 +78,10 @@ def route(case: dict, partners: list[Partner]) -> dict:
     ]
     routed = {**case, "recipients": recipients}
     if not recipients:
-        subjects = sum(1 for s in case.get("subjects", []) if s.get("role") != POTENTIAL_VICTIM)
+        subjects = sum(1 for s in case.get("subjects", []) if s.get("role") == SUBJECT)
         routed["no_package"] = (
-            "every party is a potential victim: no subject to name" if not subjects else
+            "every party is a potential victim or a related party: no subject to name"
+            if not subjects else
             f"no recipient may see any of its {subjects} subject(s)"
         )
     return routed

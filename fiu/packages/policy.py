@@ -29,6 +29,7 @@ from fiu.packages.partners import Partner
 
 KEY_TERM = "HUMAN TRAFFICKING FIN-2020-A008"
 POTENTIAL_VICTIM = "potential_victim"
+SUBJECT = "subject"
 ONLINE_AD = "online_ad"
 DRAFT = "draft"
 WITHHELD = "[withheld]"
@@ -49,16 +50,17 @@ ELSEWHERE_NODE = "not-shown"
 
 
 def receives(recipient: Partner, case: dict) -> bool:
-    """Routing: a bank gets cases in which it holds an account of someone who is not a
-    potential victim (a bank that holds only victims' accounts is told nothing: a
-    package could get those accounts closed); law enforcement those in its
+    """Routing: a bank gets cases in which it holds an account of a subject (a bank
+    that holds only victims' or related parties' accounts is told nothing: a package
+    could get those accounts closed); law enforcement those in its
     jurisdiction (every case when it has none). `package_files` then sends a package
     only when the view names a subject."""
     if recipient.kind == _FI:
         victims = victim_refs(case)
         return any(
             ref_partner(ref) == recipient.id and not is_victim_record(ref, victims, case)
-            for ref in case["refs"]
+            for subject in case.get("subjects", []) if subject.get("role") == SUBJECT
+            for ref in subject["refs"]
             if ref_kind(ref) == "account"
         )
     if not recipient.jurisdiction:
@@ -119,7 +121,7 @@ def view_for(recipient: Partner, case: dict) -> dict:
     subjects = []
     hidden_parties = 0
     for subject in case.get("subjects", []):
-        if subject.get("role") == POTENTIAL_VICTIM:
+        if subject.get("role") != SUBJECT:
             continue
         refs = sorted(ref for ref in subject["refs"] if can_see(ref))
         held_at = sorted({ref_partner(ref) for ref in subject["refs"]
@@ -180,7 +182,8 @@ def view_for(recipient: Partner, case: dict) -> dict:
         )
     other_accounts = sorted(
         ref
-        for ref in case["refs"]
+        for subject in case.get("subjects", []) if subject.get("role") == SUBJECT
+        for ref in subject["refs"]
         if ref_kind(ref) == "account" and ref not in victims and not can_see(ref)
     )
     victim_count = sum(1 for s in case.get("subjects", []) if s.get("role") == POTENTIAL_VICTIM)

@@ -44,7 +44,8 @@ def test_a_case_of_victims_only_is_kept_with_the_reason_and_sent_to_nobody():
         subject["role"] = "potential_victim"
     routed = route(case, PARTNERS)
     assert routed["recipients"] == []
-    assert routed["no_package"] == "every party is a potential victim: no subject to name"
+    assert routed["no_package"] == ("every party is a potential victim or a related party: "
+                                  "no subject to name")
     assert all(package_files(case, r, STAMP) == {} for r in PARTNERS)
 
 
@@ -128,3 +129,20 @@ def test_a_registry_owner_is_shown_to_everyone_by_the_record_naming_him():
     # Without the record naming him, a bank holding none of his accounts is shown nothing.
     del owner["named_in"]
     assert view_for(BANK_A, case)["related_parties_not_shown"] == 1
+
+
+def test_a_related_party_is_named_in_no_package_and_its_bank_gets_nothing():
+    case = copy.deepcopy(leaky_case())
+    ref = "account:bank-c:DINER1"
+    case["refs"] = sorted([*case["refs"], ref])
+    case["subjects"].append({"entity_id": "ent-d1e700000001", "role": "related_party",
+                             "entity_type": "business", "names": ["Golden Wok Diner"],
+                             "refs": [ref], "role_reasons": ["a business"]})
+    case["records"] = [*case.get("records", []),
+                       {"ref": ref, "name": "Golden Wok Diner", "partner": "bank-c", "region": "TX"}]
+    assert package_files(case, BANK_C, STAMP) == {}
+    assert "bank-c" not in route(case, [*PARTNERS, BANK_C])["recipients"]
+    for recipient in PARTNERS:
+        assert "ent-d1e700000001" not in {s["entity_id"] for s in view_for(recipient, case)["subjects"]}
+        assert "Golden Wok" not in "".join(package_files(case, recipient, STAMP).values())
+    assert "bank-c" not in view_for(LE_FED, case)["partners_to_ask"]
