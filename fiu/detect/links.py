@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from ..normalize.names import formal_readings
+
 MASSAGE_WORDS = re.compile(r"massage|spa\b|bodywork|reflexolog|foot\s*rub|acupress", re.I)
 LABOR_BUSINESS_WORDS = re.compile(
     r"staffing|labou?r|contract|recruit|farm|agricultur|harvest|construction|cleaning|"
@@ -104,6 +106,8 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
         name_norm=words[longer].str[0] + " " + words[longer].str[-1])], ignore_index=True)
     rows = pd.concat([rows, _misspelt(rows, persons, ambiguous)], ignore_index=True)
     m = rows.merge(persons, on="name_norm")
+    if len(bearers):
+        m = pd.concat([m, _bearer_in_touch(rows, bearers, m, recs)], ignore_index=True)
     if within_case:
         m = _in_touch_over_namesake(m, persons, recs)
         if len(bearers):
@@ -112,6 +116,45 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
     columns = ["person", "business", "ref", "mention"] + (["read_from"] if within_case else [])
     m = m.reindex(columns=columns)
     return m[m["person"] != m["business"]].drop_duplicates().reset_index(drop=True)
+
+
+def _bearer_in_touch(rows: pd.DataFrame, bearers: pd.DataFrame, m: pd.DataFrame,
+                     recs: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a name several people bear, joined to the one bearer who shares a phone,
+    e-mail or address with the business or with a person the same record names: a
+    co-owner "John Lee" at the home of the "Gary Lee" listed beside him, not the John
+    Lee of another city. Two such bearers, or none: nobody."""
+    named = rows[rows["name_norm"].isin(set(bearers["name_norm"]))]
+    if named.empty:
+        return named.iloc[0:0]
+    anchors = pd.concat([named[["ref", "business"]].rename(columns={"business": "entity_id"}),
+                         m.loc[m["ref"].isin(set(named["ref"])), ["ref", "entity_id"]]])
+    pairs = named[["ref", "name_norm"]].drop_duplicates().merge(bearers, on="name_norm")
+    ids = _contacts(recs[recs["entity_id"].isin(set(anchors["entity_id"]) | set(pairs["entity_id"]))])
+    if ids.empty:
+        return named.iloc[0:0]
+    anchor_ids = anchors.drop_duplicates().merge(ids, on="entity_id").rename(
+        columns={"entity_id": "anchor"})
+    touch = pairs.merge(ids, on="entity_id").merge(anchor_ids, on=["ref", "ident"])
+    touch = touch.loc[touch["entity_id"] != touch["anchor"], ["ref", "name_norm", "entity_id"]]
+    touch = touch.drop_duplicates()
+    one = touch.groupby(["ref", "name_norm"])["entity_id"].transform("nunique") == 1
+    return named.merge(touch[one.to_numpy()], on=["ref", "name_norm"])
+
+
+def _contacts(recs: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (entity_id, ident) of the phones, e-mails and buildings of `recs` (an
+    address key without its unit: one account gives the flat, another leaves it out)."""
+    parts = []
+    for column, _ in SHARED_KINDS:
+        if column not in recs:
+            continue
+        sub = recs.loc[recs[column].notna() & (recs[column] != ""), ["entity_id", column]]
+        value = sub[column].str.replace(_UNIT, "", regex=True) if column == "address_key" else sub[column]
+        parts.append(pd.DataFrame({"entity_id": sub["entity_id"], "ident": column + ":" + value}))
+    if not parts:
+        return pd.DataFrame(columns=["entity_id", "ident"])
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
 def _in_touch_over_namesake(m: pd.DataFrame, persons: pd.DataFrame, recs: pd.DataFrame
@@ -173,7 +216,9 @@ def one_slip(a: str, b: str) -> bool:
 def _misspelt(rows: pd.DataFrame, persons: pd.DataFrame, ambiguous: set[str]) -> pd.DataFrame:
     """Related names no person bears exactly, read as the one person name (of the same
     first or last word) within one typing slip ("malik wng" for "malik wang", "andrew
-    wagn" for "andrew wang"); a name one slip from two people's names links nobody."""
+    wagn" for "andrew wang") or written with a short form of several first names ("jon
+    kumar" for "jonathan kumar"); a name that reads as two people's names links nobody
+    ("jon kumar" when both a John and a Jonathan Kumar are known)."""
 
     known = set(persons["name_norm"])
     loose = sorted(set(rows["name_norm"]) - known - ambiguous)
@@ -191,7 +236,9 @@ def _misspelt(rows: pd.DataFrame, persons: pd.DataFrame, ambiguous: set[str]) ->
             continue
         near = {other for w in (words[0], words[-1]) for other in by_word.get(w, ())
                 if one_slip(name, other)}
-        if len(near) == 1:
+        near |= {read for formal in formal_readings(words[0])
+                 if (read := " ".join([formal, *words[1:]])) in known | ambiguous}
+        if len(near) == 1 and not near & ambiguous:
             found[name] = near.pop()
     if not found:
         return rows.iloc[0:0]
@@ -199,6 +246,7 @@ def _misspelt(rows: pd.DataFrame, persons: pd.DataFrame, ambiguous: set[str]) ->
     return hit.assign(name_norm=hit["name_norm"].map(found))
 
 
+_UNIT = r" (?:UNIT|FL) [^ |]+"
 SHARED_KINDS = (("phone_norm", "shares_phone"), ("email_norm", "shares_email"),
                 ("address_key", "shares_address"))
 

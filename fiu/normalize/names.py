@@ -64,7 +64,7 @@ _NICKNAMES = {
     "ricky": "richard", "rich": "richard", "jim": "james", "jimmy": "james",
     "jamie": "james", "mike": "michael", "mikey": "michael", "mick": "michael",
     "tom": "thomas", "tommy": "thomas", "joe": "joseph", "joey": "joseph",
-    "jack": "john", "johnny": "john", "jon": "john", "dave": "david", "davy": "david",
+    "jack": "john", "johnny": "john", "dave": "david", "davy": "david",
     "steve": "steven", "stephen": "steven", "chris": "christopher",
     "tony": "anthony", "andy": "andrew", "drew": "andrew", "dan": "daniel",
     "danny": "daniel", "matt": "matthew", "pat": "patrick", "nick": "nicholas",
@@ -85,14 +85,24 @@ _NICKNAMES = {
     "annie": "ann", "anne": "ann", "jess": "jessica",
     "lupita": "guadalupe", "lupe": "guadalupe", "chayo": "rosario", "conchita": "concepcion",
 }
-_SHORT_FORMS = {formal: frozenset(s for s, f in _NICKNAMES.items() if f == formal)
-                for formal in set(_NICKNAMES.values())}
+# Short forms of several formal names ("jon": John or Jonathan) are left as written:
+# normalising them would pick one person's name for the other's.
+_SHORT_FOR_SEVERAL = {"jon": ("john", "jonathan")}
+_READINGS = {short: (formal,) for short, formal in _NICKNAMES.items()} | _SHORT_FOR_SEVERAL
+_SHORT_FORMS = {formal: frozenset(s for s, fs in _READINGS.items() if formal in fs)
+                for formal in {f for fs in _READINGS.values() for f in fs}}
 
 
 def first_name_forms(first: str) -> frozenset[str]:
     """A folded first name with the short forms that stand for it (`elizabeth` →
     `betty`, `beth`, `liz` …): the forms a record may carry, typed as they were."""
     return _SHORT_FORMS.get(first, frozenset()) | {first}
+
+
+def formal_readings(first: str) -> frozenset[str]:
+    """The formal first names a short form left as written may stand for (`jon` →
+    `john`, `jonathan`); none for any other name."""
+    return frozenset(_SHORT_FOR_SEVERAL.get(first, ()))
 
 
 _PUNCT = re.compile(r"[^a-z0-9 ]+")

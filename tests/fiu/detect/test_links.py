@@ -35,6 +35,46 @@ def test_a_changed_letter_or_a_name_near_two_people_names_nobody():
     assert owners({"p1": "jason myers", "p2": "jason myers"}, ["jason myers"]) == set()
 
 
+def test_a_short_form_of_several_names_names_the_one_person_bearing_either():
+    """"Jon" is John's and Jonathan's (wide seed 7691: "Jon Kumar" on a registry, the
+    co-owner Jonathan Kumar, a John Kumar elsewhere named owner of two spas)."""
+    from fiu.normalize.names import person_name
+
+    jon = person_name("Jon Kumar")
+    assert jon == "jon kumar"
+    assert owners({"p1": "jonathan kumar"}, [jon]) == {"p1"}
+    assert owners({"p1": "john kumar"}, [jon]) == {"p1"}
+    assert owners({"p1": "jonathan kumar", "p2": "john kumar"}, [jon]) == set()
+    assert owners({"p1": "jonathan kumar", "p2": "jon kumar"}, [jon]) == {"p2"}
+
+
+def test_a_name_several_people_bear_names_the_one_at_a_co_owners_home():
+    """Wide seed 7662: "Lee, Gary, Lee, John" on a spa's registry; the John Lee who
+    lives at Gary Lee's address (his account leaves out the flat) is the co-owner, the
+    John Lee of another city is not."""
+    def lee(entity, name, address):
+        return {"entity_id": entity, "name_norm": name, "is_business": False, "source": "bank-a",
+                "related_names_norm": None, "address_key": address}
+
+    def registry(names, texas="2528 commerce rd|77002", spa="5266 broadway blvd|89101"):
+        return pd.DataFrame([
+            lee("gary", "gary lee", "4073 MAPLE WAY UNIT 9|89122"),
+            lee("john-nv", "john lee", "4073 MAPLE WAY|89122"),
+            lee("john-tx", "john lee", texas),
+            {"entity_id": "biz", "name_norm": "jade massage", "is_business": True,
+             "source": "business_registry", "related_names_norm": names, "address_key": spa},
+        ])
+
+    assert set(owner_edges(registry(["gary lee", "john lee"]))["person"]) == {"gary", "john-nv"}
+    # Both John Lees at Gary's address: still nobody of that name.
+    both = registry(["gary lee", "john lee"], texas="4073 MAPLE WAY UNIT 2|89122")
+    assert set(owner_edges(both)["person"]) == {"gary"}
+    # With no co-owner named, only the business's own contacts tell.
+    assert set(owner_edges(registry(["john lee"]))["person"]) == set()
+    at_home = registry(["john lee"], spa="4073 MAPLE WAY|89122")
+    assert set(owner_edges(at_home)["person"]) == {"john-nv"}
+
+
 def test_within_a_case_a_name_listed_as_often_as_its_bearers_names_each_of_them():
     """Father and son of one name, both officers (wide seeds 7602 and 7611: "ALEX KHAN"
     and "Alexander Khan" on one registry record, two Alexander Khans at one address)."""

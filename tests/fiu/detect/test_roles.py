@@ -199,7 +199,7 @@ def test_tips_moved_to_ones_own_savings_are_no_sweep_to_a_controller():
     assert share["one party"] == 0.0 and share["two parties"] >= 0.9
 
 
-def _spa_case(co_owner_partner: str = "bank-b"):
+def _spa_case(co_owner_partner: str = "bank-b", namesake_address: str = "857 Bayshore Rd"):
     """A spa, its registry record naming two owners, the owner's account, the co-owner's
     dormant account at his home address, and a namesake of the co-owner elsewhere."""
     import pandas as pd
@@ -209,7 +209,7 @@ def _spa_case(co_owner_partner: str = "bank-b"):
                 business_category="massage"),
         account("bank-a", "O1", "Nicole Gutierrez", address="8844 Valley Ct"),
         account(co_owner_partner, "G1", "Gutierrez, Gregory", address="8844 Valley Ct"),
-        account("bank-c", "N1", "Gregory Gutierrez", address="857 Bayshore Rd"),
+        account("bank-c", "N1", "Gregory Gutierrez", address=namesake_address),
     ]
     osint = [{"ref": "osint:REG-1", "record_id": "REG-1", "source": "business_registry",
               "entity_type": "business", "name": "Lotus Spa LLC",
@@ -226,9 +226,14 @@ def _spa_case(co_owner_partner: str = "bank-b"):
 
 def test_a_registry_owner_whose_name_others_bear_is_the_one_tied_to_the_case():
     c, members = _spa_case()
-    # Across the data the co-owner's name is two people's: it ties nobody by itself.
-    assert c.roles.loc["ent-g", "owner_of"] == 0
-    assert case_roles(c.roles, ["ent-g"], ["illicit_massage_business"])["ent-g"][0] == (
+    # Across the data the co-owner's name is two people's: the one at the home of the
+    # owner listed beside him is named, the namesake elsewhere is not.
+    assert c.roles.loc["ent-g", "owner_of"] == 1
+    assert c.roles.loc["ent-n", "owner_of"] == 0
+    # Both at her address: the name alone ties nobody.
+    c_both, _ = _spa_case(namesake_address="8844 Valley Ct")
+    assert c_both.roles.loc["ent-g", "owner_of"] == c_both.roles.loc["ent-n", "owner_of"] == 0
+    assert case_roles(c_both.roles, ["ent-g"], ["illicit_massage_business"])["ent-g"][0] == (
         POTENTIAL_VICTIM)
     # Within the spa's case one person bears it: the registry names him, whatever his
     # (dormant) account shows.
@@ -246,7 +251,7 @@ def test_a_registry_owner_whose_name_others_bear_is_the_one_tied_to_the_case():
 
 
 def test_a_registry_name_two_people_of_the_case_bear_names_neither():
-    c, members = _spa_case()
+    c, members = _spa_case(namesake_address="8844 Valley Ct")
     both = c.records[c.records["entity_id"].isin(["ent-s", "ent-o", "ent-g", "ent-n"])]
     roles = case_roles(c.roles, ["ent-s", "ent-o", "ent-g", "ent-n"],
                        ["illicit_massage_business"], owned=owners_in_case(both))
