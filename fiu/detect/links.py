@@ -2,7 +2,8 @@
 
 Identifiers (phone, e-mail, address key) as one long frame, what counts as a massage or
 labour business, and owner ↔ business ties from registry and licence `related_names`
-(never through a name two people bear). `networks.py` links entities with them;
+(through a name two people bear only to the one of them who shares a contact with the
+business or with someone its record names beside him). `networks.py` links entities with them;
 `features.py` measures with them.
 """
 from __future__ import annotations
