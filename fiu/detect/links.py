@@ -71,7 +71,9 @@ def owner_edges(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFrame:
 def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFrame:
     """Person entity, business entity, the registry or licence record (`ref`) and the
     name it gives (`mention`, folded as `related_names_norm`), for every related name
-    that reads as one person of `recs`.
+    that reads as one person of `recs`. A name two or more people bear reads as nobody,
+    unless one of them alone shares a phone, e-mail or building with the business or
+    with a person its record lists (`_bearer_in_touch`).
 
     `within_case`: `recs` are one case's records, all tied to the operation; a name
     two of its people bear is then read as each of them when one record lists it as
@@ -80,31 +82,9 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
     one person of the case within a typing slip of it who shares a phone, e-mail or
     address with the case (`_in_touch_over_namesake`).
     """
-    biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
-    biz = biz if "ref" in biz else biz.assign(ref="")
-    rows = biz[["entity_id", "ref", "related_names_norm"]].explode("related_names_norm")
-    rows["listing"] = rows.groupby(level=0).cumcount()
-    rows = rows.dropna(subset=["related_names_norm"])
-    rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
-    rows["mention"] = rows["name_norm"]
-    persons = people(recs)
-    # A registry often drops a middle name ("Adriana C. Myers" for the account's
-    # "Myers, Adriana Christopher"; initials are already gone): first and last word too.
-    words = persons["name_norm"].str.split()
-    longer = words.str.len() >= 3
-    persons = pd.concat([persons, persons[longer].assign(
-        name_norm=words[longer].str[0] + " " + words[longer].str[-1])]).drop_duplicates()
-    # A name borne by two or more people resolves to nobody: too ambiguous to link.
-    per_name = persons.groupby("name_norm")["entity_id"].nunique()
-    ambiguous = set(per_name[per_name > 1].index)
-    bearers = persons[persons["name_norm"].isin(ambiguous)]
-    persons = persons[~persons["name_norm"].isin(ambiguous)]
-    # And the other way round: a registry's middle name an account leaves out
-    # ("Hector Stephanie Phillips" for "Hector Phillips"), when the full name is nobody's.
-    words = rows["name_norm"].str.split()
-    longer = (words.str.len() >= 3) & ~rows["name_norm"].isin(set(persons["name_norm"]) | ambiguous)
-    rows = pd.concat([rows, rows[longer].assign(
-        name_norm=words[longer].str[0] + " " + words[longer].str[-1])], ignore_index=True)
+    persons, bearers, per_name = _person_names(recs)
+    ambiguous = set(bearers["name_norm"])
+    rows = _registry_names(recs, set(persons["name_norm"]) | ambiguous)
     rows = pd.concat([rows, _misspelt(rows, persons, ambiguous)], ignore_index=True)
     m = rows.merge(persons, on="name_norm")
     if len(bearers):
@@ -117,6 +97,40 @@ def owner_mentions(recs: pd.DataFrame, within_case: bool = False) -> pd.DataFram
     columns = ["person", "business", "ref", "mention"] + (["read_from"] if within_case else [])
     m = m.reindex(columns=columns)
     return m[m["person"] != m["business"]].drop_duplicates().reset_index(drop=True)
+
+
+def _person_names(recs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """(entity_id, name_norm) of the people of `recs` whose name is theirs alone, of the
+    bearers of a name two or more people bear, and the bearers per name. A registry
+    often drops a middle name ("Adriana C. Myers" for the account's "Myers, Adriana
+    Christopher"; initials are already gone), so a name's first and last word count too."""
+    persons = people(recs)
+    words = persons["name_norm"].str.split()
+    longer = words.str.len() >= 3
+    persons = pd.concat([persons, persons[longer].assign(
+        name_norm=words[longer].str[0] + " " + words[longer].str[-1])]).drop_duplicates()
+    per_name = persons.groupby("name_norm")["entity_id"].nunique()
+    shared = persons["name_norm"].isin(set(per_name[per_name > 1].index))
+    return persons[~shared], persons[shared], per_name
+
+
+def _registry_names(recs: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """One row per name a registry or licence record lists: the business, the record
+    (`ref`), the name (`name_norm`, as `mention` too) and its place in the list; and the
+    other way round from `_person_names`, a registry's middle name an account leaves
+    out ("Hector Stephanie Phillips" for "Hector Phillips"), when the full name is
+    nobody's (not in `known`)."""
+    biz = recs[recs["source"].isin(["business_registry", "license"]) & recs["related_names_norm"].notna()]
+    biz = biz if "ref" in biz else biz.assign(ref="")
+    rows = biz[["entity_id", "ref", "related_names_norm"]].explode("related_names_norm")
+    rows["listing"] = rows.groupby(level=0).cumcount()
+    rows = rows.dropna(subset=["related_names_norm"])
+    rows = rows.rename(columns={"entity_id": "business", "related_names_norm": "name_norm"})
+    rows["mention"] = rows["name_norm"]
+    words = rows["name_norm"].str.split()
+    longer = (words.str.len() >= 3) & ~rows["name_norm"].isin(known)
+    return pd.concat([rows, rows[longer].assign(
+        name_norm=words[longer].str[0] + " " + words[longer].str[-1])], ignore_index=True)
 
 
 def _bearer_in_touch(rows: pd.DataFrame, bearers: pd.DataFrame, m: pd.DataFrame,
