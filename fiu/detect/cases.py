@@ -480,6 +480,19 @@ def _by(frame: pd.DataFrame, column: str) -> dict[Any, pd.DataFrame]:
     return {key: rows for key, rows in frame.groupby(column, sort=False)}
 
 
+def _positions(frame: pd.DataFrame, column: str) -> dict[Any, np.ndarray]:
+    """{value: positions of its rows}: one pass over a frame that grows with the history
+    (months, regions, flows), so each case takes its rows instead of filtering it all."""
+    return frame.groupby(column, sort=False).indices if len(frame) else {}
+
+
+def _rows_of(frame: pd.DataFrame, positions: dict[Any, np.ndarray], keys: Iterable[Any]
+             ) -> pd.DataFrame:
+    """The rows of `frame` whose value is one of `keys`, in the frame's order."""
+    found = [positions[k] for k in keys if k in positions]
+    return frame.iloc[np.sort(np.concatenate(found))] if found else frame.iloc[0:0]
+
+
 def _explanation(texts: list[str]) -> str:
     texts = list(dict.fromkeys(texts))
     if len(texts) <= 3:
@@ -562,6 +575,9 @@ def score_cases(
     months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
     txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]
     forward_to = c.roles["forward_to"].dropna().to_dict() if "forward_to" in c.roles else {}
+    month_rows, region_rows = _positions(months, "account"), _positions(txn_regions, "account")
+    flows = c.summary.flows
+    flow_rows = _positions(flows, "src")
     cases = []
     for net in chosen:
         mem = members[net]
@@ -578,19 +594,21 @@ def score_cases(
                 "level": r.level, "refs": hit_refs, "explanation": _explanation(list(g["explanation"])),
             })
         acc_refs = set(mem.loc[mem["kind"] == "account", "ref"])
-        tl = months[months["account"].isin(acc_refs)].groupby("month", sort=True)[["in", "out", "count"]].sum()
+        tl = _rows_of(months, month_rows, acc_refs).groupby("month", sort=True)[
+            ["in", "out", "count"]].sum()
         timeline = [
             {"date": str(mo), "in": round(float(r["in"]), 2), "out": round(float(r["out"]), 2),
              "count": int(r["count"])}
             for mo, r in tl.iterrows()
         ]
-        regions = _uniq(list(mem["region"]) + list(txn_regions.loc[txn_regions["account"].isin(acc_refs), "region"]))
+        regions = _uniq(list(mem["region"])
+                        + list(_rows_of(txn_regions, region_rows, acc_refs)["region"]))
         model_part: dict[str, Any] = {"score": None, "version": None, "reasons": []}
         if model is not None and proba is not None:
             model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
                           "reasons": reasons.get(net, [])}
         typologies = _typologies(X.loc[net], settings.typology_share)
-        ties = case_ties(mem, c.summary.flows, forward_to)
+        ties = case_ties(mem, _rows_of(flows, flow_rows, set(mem["ref"])), forward_to)
         cases.append({
             "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
