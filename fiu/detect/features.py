@@ -159,45 +159,59 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
         .to_numpy(zero_copy_only=False),
     }.items()}
 
-    def strings(name: str) -> np.ndarray:
-        return arrow.column(name).to_numpy(zero_copy_only=False)
-
-    accounts = strings("account")
-    starts = np.r_[True, accounts[1:] != accounts[:-1]] if n else np.zeros(0, bool)
+    decoded = {name: _decoded(arrow.column(name))
+               for name in ("account", "region", "city", "cp", "cp_account")}
     return pd.DataFrame(
         {
-            "account": accounts,
+            "account": decoded["account"][0],
             "t": sorted_["t"],
             "local_hour": sorted_["local_hour"],
             "day": sorted_["day"],
             "amount": sorted_["amount"],
             "inflow": sorted_["inflow"],
             # Categories: only ever compared, a million times a run over a long history.
-            "channel": pd.Categorical(strings("channel")),
-            "mcc": pd.Categorical(strings("mcc")),
-            "region": strings("region"),
-            "city": strings("city"),
-            "cp": strings("cp"),
+            "channel": _category(arrow.column("channel")),
+            "mcc": _category(arrow.column("mcc")),
+            "region": decoded["region"][0],
+            "city": decoded["city"][0],
+            "cp": decoded["cp"][0],
             "ad_payee": sorted_["ad_payee"],
-            "cp_account": strings("cp_account"),
-            "memo": pd.Series(strings("memo"), dtype=object).fillna("").astype(str),
+            "cp_account": decoded["cp_account"][0],
+            "memo": _decoded(pc.fill_null(arrow.column("memo"), ""))[0],
             "fee_memo": sorted_["fee_memo"],
             "payroll_memo": sorted_["payroll_memo"],
             "timed": sorted_["timed"],
-            # Each account's number in sorted order, for counts per account without
-            # hashing a million refs again for every feature (`_count`).
-            "account_code": np.cumsum(starts) - 1,
-            "cp_code": _codes(arrow.column("cp")),
-            "region_code": _codes(arrow.column("region")),
-            "city_code": _codes(arrow.column("city")),
+            # Each account's number in sorted order (the rows are by account, so the
+            # order values first appear in), for counts per account without hashing a
+            # million refs again for every feature (`_count`).
+            "account_code": decoded["account"][1],
+            "cp_code": decoded["cp"][1],
+            "region_code": decoded["region"][1],
+            "city_code": decoded["city"][1],
         }
     )
 
 
-def _codes(values: pa.ChunkedArray) -> np.ndarray:
-    """Each value's number among the distinct values (in order of appearance), -1 for null."""
-    encoded = pc.dictionary_encode(values.combine_chunks())
-    return pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+def _decoded(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """A string column as Python objects (None for null) and each row's number among its
+    distinct values in order of appearance (-1 for null). Decoded from Arrow's
+    dictionary, so each distinct string becomes a Python object once, not once a row."""
+    encoded = pc.dictionary_encode(as_array(values))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    distinct = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    return distinct[codes], codes
+
+
+def _category(values: pa.ChunkedArray) -> pd.Categorical:
+    """A string column as a pandas categorical of sorted categories (what
+    `.astype("category")` gives), from Arrow's dictionary instead of every row's string."""
+    encoded = pc.dictionary_encode(as_array(values))
+    names = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.full(len(names) + 1, -1, np.int64)  # the last for null, as in `_decoded`
+    rank[order] = np.arange(len(names))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(names[order], dtype=object))
 
 
 def _matches(text: pa.ChunkedArray | pa.Array, pattern: re.Pattern) -> np.ndarray:
