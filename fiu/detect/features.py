@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fiu.normalize.unique import as_array, map_unique
+from fiu.normalize.unique import as_array
 
 from .links import identifiers, is_labor_business, is_massage, owner_edges
 
@@ -91,12 +91,16 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     (counterparty key: `account:<partner>:<id>` for a known partner account, else the
     folded name), `cp_account` (that account ref or None), `ad_payee` (the counterparty
     reads as a classified or adult site), `memo`, `fee_memo` and `payroll_memo` (the
-    memo reads like a fee or rent, like pay: each distinct memo searched once), `timed`
-    (the row has a time of day: `timestamp_precision` is not `date`; time-of-day
-    features count only these), `account_code` (the account's number in sorted order),
-    `cp_code`, `region_code`, `city_code` (each distinct value's number, -1 for none:
-    distinct counts per account are then integer work, not a hash of every string);
-    rows sorted by account, time and txn ref.
+    memo reads like a fee or rent, like pay), `timed` (the row has a time of day:
+    `timestamp_precision` is not `date`; time-of-day features count only these),
+    `account_code` (the account's number in sorted order), `cp_code`, `region_code`,
+    `city_code` (each distinct value's number, -1 for none: distinct counts per account
+    are then integer work, not a hash of every string); rows sorted by account, time and
+    txn ref.
+
+    Every string column is read as Arrow's dictionary of its distinct values and each
+    row's number in it: rows are ordered by numbers, text is searched once per distinct
+    value, and each distinct string becomes a Python object once, not once a row.
     """
     tb = transactions if isinstance(transactions, pa.Table) else pa.Table.from_batches(
         [transactions]
@@ -117,8 +121,6 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
         off_s = np.zeros(n, dtype=np.int64)
     t_s = t_us // 1_000_000
     local_s = t_s + off_s
-    account = pc.binary_join_element_wise("account", col("partner_id"), col("account_id"), ":")
-    txn = pc.binary_join_element_wise("txn", col("partner_id"), col("txn_id"), ":")
     cp_raw = col("counterparty_account")
     is_partner_acct = pc.fill_null(pc.match_substring_regex(cp_raw, r"^[^:\s]+:[^:\s]+$"), False)
     cp_account = pc.if_else(
@@ -127,113 +129,125 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     cp_name = pc.utf8_lower(pc.utf8_trim_whitespace(col("counterparty_name")))
     cp_name = pc.if_else(pc.equal(cp_name, ""), None, cp_name)
     cp = pc.coalesce(cp_account, cp_name, pc.utf8_lower(pc.utf8_trim_whitespace(cp_raw)))
-    region = col("region")
-    city = pc.utf8_lower(pc.utf8_trim_whitespace(col("city")))
-    # By account, time and txn ref: Arrow's stable sort gives the order pandas' would
-    # (UTF-8 bytes compare as the strings do); every column is put in that order in
-    # Arrow, before any becomes Python objects.
-    order = pc.sort_indices(
-        pa.table({"account": account, "t": t_s, "txn": txn}),
-        sort_keys=[("account", "ascending"), ("t", "ascending"), ("txn", "ascending")],
-    )
-    arrow = pa.table({
-        "account": account, "channel": col("channel"),
-        "mcc": pc.utf8_trim_whitespace(col("merchant_category_code")), "region": region,
-        "city": city, "cp": cp, "cp_account": cp_account, "memo": col("memo"),
-    }).take(order)
-    order = order.to_numpy()
-    sorted_ = {name: values[order] for name, values in {
-        "t": t_s,
-        "local_hour": (local_s // 3600) % 24,
-        "day": local_s // _DAY_S,
-        "amount": pc.fill_null(pc.cast(col("amount"), pa.float64()), 0.0).to_numpy(
-            zero_copy_only=False
-        ),
-        "inflow": pc.fill_null(pc.equal(col("direction"), "in"), False).to_numpy(
-            zero_copy_only=False
-        ),
-        "ad_payee": _matches(cp, AD_SITE_WORDS),
-        "fee_memo": _matches(col("memo"), FEE_MEMO),
-        "payroll_memo": _matches(col("memo"), PAYROLL_MEMO),
-        "timed": pc.fill_null(pc.not_equal(col("timestamp_precision"), "date"), True)
-        .to_numpy(zero_copy_only=False),
-    }.items()}
+    text = {
+        "account": pc.binary_join_element_wise("account", col("partner_id"), col("account_id"),
+                                               ":"),
+        "channel": col("channel"), "mcc": pc.utf8_trim_whitespace(col("merchant_category_code")),
+        "region": col("region"), "city": pc.utf8_lower(pc.utf8_trim_whitespace(col("city"))),
+        "cp": cp, "cp_account": cp_account, "memo": col("memo"),
+    }
+    distinct, codes = {}, {}
+    for name, values in text.items():
+        distinct[name], codes[name] = _encode(values)
+    account_code = _ranks(distinct["account"])[codes["account"]]
+    order = _txn_order(account_code, t_s, col)
+    codes = {name: c[order] for name, c in codes.items()}
 
-    decoded = {name: _decoded(arrow.column(name))
-               for name in ("account", "region", "city", "cp", "cp_account")}
+    def category(name: str) -> pd.Categorical:
+        ranked = np.where(codes[name] >= 0, _ranks(distinct[name])[codes[name]], -1)
+        return pd.Categorical.from_codes(
+            ranked, categories=pd.Index(np.sort(distinct[name]), dtype=object))
+
+    def found(name: str, pattern: re.Pattern) -> np.ndarray:
+        return np.append(_found(distinct[name], pattern), False)[codes[name]]
+
     return pd.DataFrame(
         {
-            "account": decoded["account"][0],
-            "t": sorted_["t"],
-            "local_hour": sorted_["local_hour"],
-            "day": sorted_["day"],
-            "amount": sorted_["amount"],
-            "inflow": sorted_["inflow"],
+            "account": _decode(distinct["account"], codes["account"]),
+            "t": t_s[order],
+            "local_hour": ((local_s // 3600) % 24)[order],
+            "day": (local_s // _DAY_S)[order],
+            "amount": pc.fill_null(pc.cast(col("amount"), pa.float64()), 0.0).to_numpy(
+                zero_copy_only=False
+            )[order],
+            "inflow": pc.fill_null(pc.equal(col("direction"), "in"), False).to_numpy(
+                zero_copy_only=False
+            )[order],
             # Categories: only ever compared, a million times a run over a long history.
-            "channel": _category(arrow.column("channel")),
-            "mcc": _category(arrow.column("mcc")),
-            "region": decoded["region"][0],
-            "city": decoded["city"][0],
-            "cp": decoded["cp"][0],
-            "ad_payee": sorted_["ad_payee"],
-            "cp_account": decoded["cp_account"][0],
-            "memo": _decoded(pc.fill_null(arrow.column("memo"), ""))[0],
-            "fee_memo": sorted_["fee_memo"],
-            "payroll_memo": sorted_["payroll_memo"],
-            "timed": sorted_["timed"],
-            # Each account's number in sorted order (the rows are by account, so the
-            # order values first appear in), for counts per account without hashing a
-            # million refs again for every feature (`_count`).
-            "account_code": decoded["account"][1],
-            "cp_code": decoded["cp"][1],
-            "region_code": decoded["region"][1],
-            "city_code": decoded["city"][1],
+            "channel": category("channel"),
+            "mcc": category("mcc"),
+            "region": _decode(distinct["region"], codes["region"]),
+            "city": _decode(distinct["city"], codes["city"]),
+            "cp": _decode(distinct["cp"], codes["cp"]),
+            "ad_payee": found("cp", AD_SITE_WORDS),
+            "cp_account": _decode(distinct["cp_account"], codes["cp_account"]),
+            "memo": _decode(distinct["memo"], codes["memo"], missing=""),
+            "fee_memo": found("memo", FEE_MEMO),
+            "payroll_memo": found("memo", PAYROLL_MEMO),
+            "timed": pc.fill_null(pc.not_equal(col("timestamp_precision"), "date"), True)
+            .to_numpy(zero_copy_only=False)[order],
+            # For counts per account without hashing a million refs again for every
+            # feature (`_count`).
+            "account_code": account_code[order],
+            "cp_code": codes["cp"],
+            "region_code": codes["region"],
+            "city_code": codes["city"],
         }
     )
 
 
-def _decoded(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """A string column as Python objects (None for null) and each row's number among its
-    distinct values in order of appearance (-1 for null). Decoded from Arrow's
-    dictionary, so each distinct string becomes a Python object once, not once a row."""
+def _encode(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-null values of a string column (Python objects, in order of
+    first appearance) and each row's number among them (-1 for null)."""
     encoded = pc.dictionary_encode(as_array(values))
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    distinct = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
-    return distinct[codes], codes
+    return np.array(encoded.dictionary.to_pylist(), dtype=object), codes
 
 
-def _category(values: pa.ChunkedArray) -> pd.Categorical:
-    """A string column as a pandas categorical of sorted categories (what
-    `.astype("category")` gives), from Arrow's dictionary instead of every row's string."""
-    encoded = pc.dictionary_encode(as_array(values))
-    names = np.array(encoded.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.full(len(names) + 1, -1, np.int64)  # the last for null, as in `_decoded`
-    rank[order] = np.arange(len(names))
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(names[order], dtype=object))
+def _decode(distinct: np.ndarray, codes: np.ndarray, missing: str | None = None) -> np.ndarray:
+    """Each row's value from its number (`missing` for -1)."""
+    return np.append(distinct, np.array([missing], dtype=object))[codes]
+
+
+def _ranks(distinct: np.ndarray) -> np.ndarray:
+    """Each distinct string's place in sorted order; the last entry, for -1 (null), one
+    past them all (Arrow sorts nulls last). Python orders strings by code point, as
+    Arrow and pandas order their UTF-8 bytes."""
+    ranks = np.full(len(distinct) + 1, len(distinct), np.int64)
+    ranks[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+    return ranks
+
+
+def _txn_order(account_code: np.ndarray, t: np.ndarray,
+               col: Callable[[str], pa.ChunkedArray | pa.Array]) -> np.ndarray:
+    """Row order by account, time and txn ref, stable: the order a sort by the three
+    strings and times gives. Numbers and times are sorted with numpy; the txn refs are
+    made and compared only within the rare runs of one account and one time."""
+    order = np.lexsort((t, account_code))
+    a, s = account_code[order], t[order]
+    tied = np.r_[False, (a[1:] == a[:-1]) & (s[1:] == s[:-1])]
+    if tied.any():
+        rows = np.flatnonzero(tied | np.r_[tied[1:], False])
+        run = np.cumsum(~tied)[rows]
+        take = pa.array(order[rows])
+        txn = pc.binary_join_element_wise(
+            "txn", col("partner_id").take(take), col("txn_id").take(take), ":")
+        within = pc.sort_indices(pa.table({"run": run, "txn": txn}),
+                                 sort_keys=[("run", "ascending"), ("txn", "ascending")])
+        order[rows] = order[rows][within.to_numpy()]
+    return order
+
+
+def _found(distinct: np.ndarray, pattern: re.Pattern) -> np.ndarray:
+    """Which distinct strings match `pattern` (a case-insensitive Python pattern).
+
+    ASCII strings are searched by Arrow's RE2, which reads these patterns (literals,
+    alternatives, `?`, `\\b`) on ASCII exactly as Python does; strings with other
+    characters (where Python's `\\b` and case folding are Unicode-wide) by Python.
+    """
+    values = pa.array(distinct, pa.string())
+    found = pc.fill_null(
+        pc.match_substring_regex(values, pattern.pattern, ignore_case=True), False
+    ).to_numpy(zero_copy_only=False)
+    wide = np.flatnonzero(~pc.string_is_ascii(values).to_numpy(zero_copy_only=False))
+    found[wide] = [bool(pattern.search(distinct[i])) for i in wide]
+    return found
 
 
 def _matches(text: pa.ChunkedArray | pa.Array, pattern: re.Pattern) -> np.ndarray:
-    """Rows whose text matches `pattern` (a case-insensitive Python pattern).
-
-    ASCII text is searched by Arrow's RE2, which reads these patterns (literals,
-    alternatives, `?`, `\\b`) on ASCII exactly as Python does; text with other
-    characters (where Python's `\\b` and case folding are Unicode-wide) by Python,
-    once per distinct value. Counterparty names run to tens of thousands of distinct
-    values a bucket of a long history.
-    """
-    text = as_array(text)
-    found = pc.fill_null(
-        pc.match_substring_regex(text, pattern.pattern, ignore_case=True), False
-    ).to_numpy(zero_copy_only=False)
-    other = ~pc.fill_null(pc.string_is_ascii(text), True).to_numpy(zero_copy_only=False)
-    if other.any():
-        rows = np.flatnonzero(other)
-        wide = map_unique(text.take(pa.array(rows)), lambda v: bool(pattern.search(v)),
-                          pa.bool_())
-        found[rows] = wide.to_numpy(zero_copy_only=False)
-    return found
+    """Rows whose text matches `pattern` (`_found`, once per distinct value)."""
+    distinct, codes = _encode(text)
+    return np.append(_found(distinct, pattern), False)[codes]
 
 
 def _night(t: pd.DataFrame) -> pd.Series:

@@ -259,3 +259,21 @@ def test_buckets_hold_the_rows_a_filter_per_bucket_gives():
     buckets = account_buckets(table, 7)
     for k, part in parts:
         assert part.equals(table.filter(pa.array(buckets == k)))
+
+
+def test_rows_of_one_account_and_time_are_ordered_by_txn_ref():
+    # Rows are ordered by numbers and times; only ties of both compare the txn refs,
+    # which must give the order a sort by account ref, time and txn ref gives.
+    ids = ["z", "b", "a10", "a9", "a", "ä", "B"]
+    rows = [{"partner_id": p, "account_id": a, "txn_id": i, "amount": float(n),
+             "timestamp": T0 + timedelta(hours=h), "direction": "in", "channel": "card"}
+            for n, (p, a, i, h) in enumerate(
+                (p, a, i, h) for p in ("bank-b", "bank-a") for a in ("B", "A", "Ab")
+                for i in ids for h in (0, 1, 0))]
+    for n, r in enumerate(rows):
+        r["txn_id"] += f"-{n % 3}"
+    frame = F.prepare_transactions(typed("transactions", rows))
+    expected = sorted(rows, key=lambda r: (f"account:{r['partner_id']}:{r['account_id']}",
+                                           r["timestamp"], f"txn:{r['partner_id']}:{r['txn_id']}"))
+    assert frame["amount"].tolist() == [r["amount"] for r in expected]
+    assert frame["account_code"].is_monotonic_increasing
