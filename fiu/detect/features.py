@@ -280,10 +280,12 @@ def _refs(t: pd.DataFrame, codes: np.ndarray) -> pd.Index:
     """The account refs of account numbers (`account_code`)."""
     if not len(t):
         return pd.Index([], dtype=object, name="account")
-    acc = t["account_code"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, acc[1:] != acc[:-1]])
-    return pd.Index(t["account"].to_numpy()[starts][np.asarray(codes, dtype=np.int64)],
-                    name="account")
+
+    def made() -> np.ndarray:
+        acc = t["account_code"].to_numpy()
+        return t["account"].to_numpy()[np.flatnonzero(np.r_[True, acc[1:] != acc[:-1]])]
+    refs = _once(t, ("refs",), made)
+    return pd.Index(refs[np.asarray(codes, dtype=np.int64)], name="account")
 
 
 def _per_account(t: pd.DataFrame, codes: np.ndarray, values: np.ndarray) -> pd.Series:
@@ -371,21 +373,27 @@ def _max_distinct_window(t: pd.DataFrame, mask: pd.Series, value: str, days: int
     return _per_account(t, anchor_acc[starts], np.maximum.reduceat(open_runs, starts))
 
 
-# The sweeps of the last frame asked for, by window: four features of one frame ask
-# for them, each a merge over every transfer of a long history.
-_sweeps_of: tuple = (None, {})
+# What the features of the last frame asked for share (its sweeps by window, the money
+# each account received, its account refs): several features of one frame ask for each,
+# and each is a pass over a long history.
+_made_for: tuple = (None, {})
+
+
+def _once(t: pd.DataFrame, key: tuple, make: Callable[[], object]) -> object:
+    """`make()`, made once per frame (see `_made_for`); callers never change it."""
+    global _made_for
+    frame, made = _made_for
+    if frame is None or frame() is not t:
+        made = {}
+        _made_for = (weakref.ref(t), made)
+    if key not in made:
+        made[key] = make()
+    return made[key]
 
 
 def _swept(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
-    """`_sweeps`, made once per frame and window (see `_sweeps_of`)."""
-    global _sweeps_of
-    frame, found = _sweeps_of
-    if frame is None or frame() is not t:
-        found = {}
-        _sweeps_of = (weakref.ref(t), found)
-    if (hours, drain) not in found:
-        found[(hours, drain)] = _sweeps(t, hours, drain)
-    return found[(hours, drain)]
+    """`_sweeps`, made once per frame and window."""
+    return _once(t, ("sweeps", hours, drain), lambda: _sweeps(t, hours, drain))
 
 
 def _sweeps(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
@@ -422,8 +430,11 @@ def _swept_sums(t: pd.DataFrame, swept: pd.DataFrame) -> pd.Series:
 
 
 def _in_amount(t: pd.DataFrame) -> pd.Series:
-    inflow = t["inflow"].to_numpy(dtype=bool)
-    return _sums(t, t["account_code"].to_numpy()[inflow], t["amount"].to_numpy()[inflow])
+    """Money received per account having receipts (made once per frame)."""
+    def made() -> pd.Series:
+        inflow = t["inflow"].to_numpy(dtype=bool)
+        return _sums(t, t["account_code"].to_numpy()[inflow], t["amount"].to_numpy()[inflow])
+    return _once(t, ("in_amount",), made)
 
 
 # --- transaction features (level: account) --------------------------------------------
