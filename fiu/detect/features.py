@@ -739,14 +739,14 @@ def round_transfer_weeks(t: pd.DataFrame) -> pd.Series:
     m = mask.to_numpy(dtype=bool)
     if not m.any():
         return pd.Series(dtype=float)
-    acc, cp, week = t["account_code"].to_numpy()[m], t["cp_code"].to_numpy()[m], t["day"].to_numpy()[m] // 7
     # The counterparty's key is its account ref wherever it has one (`cp`), so its number
     # stands for the `cp_account`.
-    weeks = int(week.max() - week.min()) + 1
-    pair = acc * (int(cp.max()) + 1) + cp
-    pairs, per_pair = np.unique(np.unique(pair * weeks + week - week.min()) // weeks,
-                                return_counts=True)
-    owner = pairs // (int(cp.max()) + 1)
+    acc, cp = t["account_code"].to_numpy()[m], t["cp_code"].to_numpy()[m]
+    week = t["day"].to_numpy()[m] // 7
+    week, weeks, payees = week - week.min(), int(week.max() - week.min()) + 1, int(cp.max()) + 1
+    pair = acc * payees + cp
+    pairs, per_pair = np.unique(np.unique(pair * weeks + week) // weeks, return_counts=True)
+    owner = pairs // payees
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     return _per_account(t, owner[starts], np.maximum.reduceat(per_pair, starts))
 
