@@ -72,15 +72,6 @@ class TransactionSummary:
     sweeps: pd.DataFrame = field(default_factory=lambda: payouts_of_nothing())  # `sweeps_48h`
 
 
-def _month_starts(days: pd.Series) -> pd.Series:
-    """`YYYY-MM-01` of each local day number, written once per distinct month (not a
-    million times)."""
-    months = days.to_numpy().astype("datetime64[D]").astype("datetime64[M]")
-    distinct, back = np.unique(months, return_inverse=True)
-    names = np.array([f"{m}-01" for m in distinct.astype(str)], dtype=object)
-    return pd.Series(names[back.reshape(-1)], index=days.index, dtype="str")
-
-
 def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> TransactionSummary:
     """Features, money flows, monthly totals and regions of the accounts in `transactions`.
 
@@ -97,16 +88,45 @@ def summarise_transactions(transactions: pa.Table | pa.RecordBatch | None) -> Tr
         )
     t = prepare_transactions(transactions)
     feats = transaction_features(t)
-    month = _month_starts(t["day"])
-    amt_in = np.where(t["inflow"], t["amount"], 0.0)
-    amt_out = np.where(t["inflow"], 0.0, t["amount"])
-    months = (
-        pd.DataFrame({"account": t["account"], "month": month, "in": amt_in, "out": amt_out, "count": 1})
-        .groupby(["account", "month"], sort=True).sum().reset_index()
-    )
-    regions = t[["account", "region"]].dropna().drop_duplicates().sort_values(["account", "region"])
-    return TransactionSummary(feats, money_flows(t), months, regions.reset_index(drop=True), len(t),
+    return TransactionSummary(feats, money_flows(t), monthly_totals(t), account_regions(t), len(t),
                               payouts(t), sweeps_48h(t))
+
+
+def monthly_totals(t: pd.DataFrame) -> pd.DataFrame:
+    """account, month (`YYYY-MM-01`), in, out, count per account and month of activity.
+
+    Grouped by the account's and the month's numbers, both in sorted order, so the rows
+    and the sums (each group added in row order) are those of a groupby by the strings.
+    """
+    months = t["day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]")
+    distinct, back = np.unique(months, return_inverse=True)
+    names = np.array([f"{m}-01" for m in distinct.astype(str)], dtype=object)
+    width = len(distinct)
+    inflow, amount = t["inflow"].to_numpy(dtype=bool), t["amount"].to_numpy()
+    sums = pd.DataFrame({"in": np.where(inflow, amount, 0.0), "out": np.where(inflow, 0.0, amount),
+                         "count": 1}).groupby(t["account_code"].to_numpy() * width
+                                              + back.reshape(-1), sort=True).sum()
+    key = sums.index.to_numpy()
+    first_row = np.searchsorted(t["account_code"].to_numpy(), key // width)
+    return pd.DataFrame({
+        "account": t["account"].to_numpy()[first_row], "month": names[key % width],
+        "in": sums["in"].to_numpy(), "out": sums["out"].to_numpy(),
+        "count": sums["count"].to_numpy(),
+    })
+
+
+def account_regions(t: pd.DataFrame) -> pd.DataFrame:
+    """account, region: each region an account transacted in, sorted (regions numbered
+    once in `prepare_transactions`, so the pairs are found in integers)."""
+    code = t["region_code"].to_numpy()
+    rows = np.flatnonzero(code >= 0)
+    width = int(code.max()) + 1 if len(rows) else 1
+    _, first = np.unique(t["account_code"].to_numpy()[rows] * width + code[rows],
+                         return_index=True)
+    rows = rows[first]
+    pairs = pd.DataFrame({"account": t["account"].to_numpy()[rows],
+                          "region": t["region"].to_numpy()[rows]})
+    return pairs.sort_values(["account", "region"]).reset_index(drop=True)
 
 
 def combine_summaries(parts: Iterable[TransactionSummary]) -> TransactionSummary:
@@ -460,6 +480,19 @@ def _by(frame: pd.DataFrame, column: str) -> dict[Any, pd.DataFrame]:
     return {key: rows for key, rows in frame.groupby(column, sort=False)}
 
 
+def _positions(frame: pd.DataFrame, column: str) -> dict[Any, np.ndarray]:
+    """{value: positions of its rows}: one pass over a frame that grows with the history
+    (months, regions, flows), so each case takes its rows instead of filtering it all."""
+    return frame.groupby(column, sort=False).indices if len(frame) else {}
+
+
+def _rows_of(frame: pd.DataFrame, positions: dict[Any, np.ndarray], keys: Iterable[Any]
+             ) -> pd.DataFrame:
+    """The rows of `frame` whose value is one of `keys`, in the frame's order."""
+    found = [positions[k] for k in keys if k in positions]
+    return frame.iloc[np.sort(np.concatenate(found))] if found else frame.iloc[0:0]
+
+
 def _explanation(texts: list[str]) -> str:
     texts = list(dict.fromkeys(texts))
     if len(texts) <= 3:
@@ -542,6 +575,9 @@ def score_cases(
     months = c.summary.months[c.summary.months["account"].isin(case_accounts)]
     txn_regions = c.summary.regions[c.summary.regions["account"].isin(case_accounts)]
     forward_to = c.roles["forward_to"].dropna().to_dict() if "forward_to" in c.roles else {}
+    month_rows, region_rows = _positions(months, "account"), _positions(txn_regions, "account")
+    flows = c.summary.flows
+    flow_rows = _positions(flows, "src")
     cases = []
     for net in chosen:
         mem = members[net]
@@ -558,19 +594,21 @@ def score_cases(
                 "level": r.level, "refs": hit_refs, "explanation": _explanation(list(g["explanation"])),
             })
         acc_refs = set(mem.loc[mem["kind"] == "account", "ref"])
-        tl = months[months["account"].isin(acc_refs)].groupby("month", sort=True)[["in", "out", "count"]].sum()
+        tl = _rows_of(months, month_rows, acc_refs).groupby("month", sort=True)[
+            ["in", "out", "count"]].sum()
         timeline = [
             {"date": str(mo), "in": round(float(r["in"]), 2), "out": round(float(r["out"]), 2),
              "count": int(r["count"])}
             for mo, r in tl.iterrows()
         ]
-        regions = _uniq(list(mem["region"]) + list(txn_regions.loc[txn_regions["account"].isin(acc_refs), "region"]))
+        regions = _uniq(list(mem["region"])
+                        + list(_rows_of(txn_regions, region_rows, acc_refs)["region"]))
         model_part: dict[str, Any] = {"score": None, "version": None, "reasons": []}
         if model is not None and proba is not None:
             model_part = {"score": round(float(proba[net]), 4), "version": model.version_,
                           "reasons": reasons.get(net, [])}
         typologies = _typologies(X.loc[net], settings.typology_share)
-        ties = case_ties(mem, c.summary.flows, forward_to)
+        ties = case_ties(mem, _rows_of(flows, flow_rows, set(mem["ref"])), forward_to)
         cases.append({
             "case_id": _case_id(refs, id_key),
             "score": round(float(score[net]), 4),
@@ -701,10 +739,12 @@ def split_by_account_bucket(
     if transactions.num_rows == 0:
         return []
     b = account_buckets(transactions, buckets)
-    out = []
-    for k in np.unique(b):
-        out.append((int(k), transactions.filter(pa.array(b == k))))
-    return out
+    # Each bucket's rows taken by index (in the batch's order), not a filter of every
+    # row per bucket: one pass over the batch in all.
+    order = np.argsort(b, kind="stable")
+    keys, starts, sizes = np.unique(b[order], return_index=True, return_counts=True)
+    return [(int(k), transactions.take(pa.array(order[s:s + n])))
+            for k, s, n in zip(keys, starts, sizes)]
 
 
 def concat_batches(batches: Iterable[pa.RecordBatch | pa.Table]) -> pa.Table | None:

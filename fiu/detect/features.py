@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fiu.normalize.unique import map_unique
+from fiu.normalize.unique import as_array
 
 from .links import identifiers, is_labor_business, is_massage, owner_edges
 
@@ -85,16 +85,22 @@ _KEY_SCALE = 10**10  # account code × this + seconds: one sortable int64 key
 def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFrame:
     """The typed transactions batch as the frame every transaction feature reads.
 
-    Columns: `account` (account ref), `txn` (txn ref), `t` (UTC seconds), `local_hour`,
+    Columns: `account` (account ref), `t` (UTC seconds), `local_hour`,
     `day` (local day number), `amount`, `inflow`, `channel`, `mcc`, `region`, `city`
     (folded), `cp`
     (counterparty key: `account:<partner>:<id>` for a known partner account, else the
     folded name), `cp_account` (that account ref or None), `ad_payee` (the counterparty
     reads as a classified or adult site), `memo`, `fee_memo` and `payroll_memo` (the
-    memo reads like a fee or rent, like pay: each distinct memo searched once), `timed`
-    (the row has a time of day: `timestamp_precision` is not `date`; time-of-day
-    features count only these), `account_code` (the account's number in sorted order);
-    rows sorted by account, time and txn ref.
+    memo reads like a fee or rent, like pay), `timed` (the row has a time of day:
+    `timestamp_precision` is not `date`; time-of-day features count only these),
+    `account_code` (the account's number in sorted order), `cp_code`, `region_code`,
+    `city_code` (each distinct value's number, -1 for none: distinct counts per account
+    are then integer work, not a hash of every string); rows sorted by account, time and
+    txn ref.
+
+    Every string column is read as Arrow's dictionary of its distinct values and each
+    row's number in it: rows are ordered by numbers, text is searched once per distinct
+    value, and each distinct string becomes a Python object once, not once a row.
     """
     tb = transactions if isinstance(transactions, pa.Table) else pa.Table.from_batches(
         [transactions]
@@ -115,8 +121,6 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
         off_s = np.zeros(n, dtype=np.int64)
     t_s = t_us // 1_000_000
     local_s = t_s + off_s
-    account = pc.binary_join_element_wise("account", col("partner_id"), col("account_id"), ":")
-    txn = pc.binary_join_element_wise("txn", col("partner_id"), col("txn_id"), ":")
     cp_raw = col("counterparty_account")
     is_partner_acct = pc.fill_null(pc.match_substring_regex(cp_raw, r"^[^:\s]+:[^:\s]+$"), False)
     cp_account = pc.if_else(
@@ -125,56 +129,125 @@ def prepare_transactions(transactions: pa.Table | pa.RecordBatch) -> pd.DataFram
     cp_name = pc.utf8_lower(pc.utf8_trim_whitespace(col("counterparty_name")))
     cp_name = pc.if_else(pc.equal(cp_name, ""), None, cp_name)
     cp = pc.coalesce(cp_account, cp_name, pc.utf8_lower(pc.utf8_trim_whitespace(cp_raw)))
-    frame = pd.DataFrame(
+    text = {
+        "account": pc.binary_join_element_wise("account", col("partner_id"), col("account_id"),
+                                               ":"),
+        "channel": col("channel"), "mcc": pc.utf8_trim_whitespace(col("merchant_category_code")),
+        "region": col("region"), "city": pc.utf8_lower(pc.utf8_trim_whitespace(col("city"))),
+        "cp": cp, "cp_account": cp_account, "memo": col("memo"),
+    }
+    distinct, codes = {}, {}
+    for name, values in text.items():
+        distinct[name], codes[name] = _encode(values)
+    account_code = _ranks(distinct["account"])[codes["account"]]
+    order = _txn_order(account_code, t_s, col)
+    codes = {name: c[order] for name, c in codes.items()}
+
+    def category(name: str) -> pd.Categorical:
+        ranked = np.where(codes[name] >= 0, _ranks(distinct[name])[codes[name]], -1)
+        return pd.Categorical.from_codes(
+            ranked, categories=pd.Index(np.sort(distinct[name]), dtype=object))
+
+    def found(name: str, pattern: re.Pattern) -> np.ndarray:
+        return np.append(_found(distinct[name], pattern), False)[codes[name]]
+
+    return pd.DataFrame(
         {
-            "account": account.to_numpy(zero_copy_only=False),
-            "txn": txn.to_numpy(zero_copy_only=False),
-            "t": t_s,
-            "local_hour": (local_s // 3600) % 24,
-            "day": local_s // _DAY_S,
+            "account": _decode(distinct["account"], codes["account"]),
+            "t": t_s[order],
+            "local_hour": ((local_s // 3600) % 24)[order],
+            "day": (local_s // _DAY_S)[order],
             "amount": pc.fill_null(pc.cast(col("amount"), pa.float64()), 0.0).to_numpy(
                 zero_copy_only=False
-            ),
+            )[order],
             "inflow": pc.fill_null(pc.equal(col("direction"), "in"), False).to_numpy(
                 zero_copy_only=False
-            ),
+            )[order],
             # Categories: only ever compared, a million times a run over a long history.
-            "channel": col("channel").to_pandas().astype("category"),
-            "mcc": pc.utf8_trim_whitespace(col("merchant_category_code")).to_pandas().astype(
-                "category"
-            ),
-            "region": col("region").to_pandas().astype(object),
-            "city": pc.utf8_lower(pc.utf8_trim_whitespace(col("city"))).to_pandas().astype(object),
-            "cp": cp.to_pandas().astype(object),
-            "ad_payee": _matches(cp, AD_SITE_WORDS),
-            "cp_account": cp_account.to_pandas().astype(object),
-            "memo": col("memo").to_pandas().fillna("").astype(str),
-            "fee_memo": _matches(col("memo"), FEE_MEMO),
-            "payroll_memo": _matches(col("memo"), PAYROLL_MEMO),
+            "channel": category("channel"),
+            "mcc": category("mcc"),
+            "region": _decode(distinct["region"], codes["region"]),
+            "city": _decode(distinct["city"], codes["city"]),
+            "cp": _decode(distinct["cp"], codes["cp"]),
+            "ad_payee": found("cp", AD_SITE_WORDS),
+            "cp_account": _decode(distinct["cp_account"], codes["cp_account"]),
+            "memo": _decode(distinct["memo"], codes["memo"], missing=""),
+            "fee_memo": found("memo", FEE_MEMO),
+            "payroll_memo": found("memo", PAYROLL_MEMO),
             "timed": pc.fill_null(pc.not_equal(col("timestamp_precision"), "date"), True)
-            .to_numpy(zero_copy_only=False),
+            .to_numpy(zero_copy_only=False)[order],
+            # For counts per account without hashing a million refs again for every
+            # feature (`_count`).
+            "account_code": account_code[order],
+            "cp_code": codes["cp"],
+            "region_code": codes["region"],
+            "city_code": codes["city"],
         }
     )
-    # By account, time and txn ref: Arrow's stable sort gives the order pandas' would
-    # (UTF-8 bytes compare as the strings do) in a fraction of the time.
-    order = pc.sort_indices(
-        pa.table({"account": account, "t": t_s, "txn": txn}),
-        sort_keys=[("account", "ascending"), ("t", "ascending"), ("txn", "ascending")],
-    )
-    frame = frame.take(order.to_numpy()).reset_index(drop=True)
-    # Each account's number in sorted order, for counts per account without hashing
-    # a million refs again for every feature (`_count`).
-    accounts = frame["account"].to_numpy()
-    starts = np.r_[True, accounts[1:] != accounts[:-1]] if n else np.zeros(0, bool)
-    frame["account_code"] = np.cumsum(starts) - 1
-    return frame
 
 
-def _matches(text: pa.ChunkedArray, pattern: re.Pattern) -> np.ndarray:
-    """Rows whose text matches `pattern`, searched once per distinct value: counterparties
-    repeat across a million transactions, and pandas' `str.contains` searches every row."""
-    found = map_unique(text, lambda value: bool(pattern.search(value)), pa.bool_())
-    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+def _encode(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-null values of a string column (Python objects, in order of
+    first appearance) and each row's number among them (-1 for null)."""
+    encoded = pc.dictionary_encode(as_array(values))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.array(encoded.dictionary.to_pylist(), dtype=object), codes
+
+
+def _decode(distinct: np.ndarray, codes: np.ndarray, missing: str | None = None) -> np.ndarray:
+    """Each row's value from its number (`missing` for -1)."""
+    return np.append(distinct, np.array([missing], dtype=object))[codes]
+
+
+def _ranks(distinct: np.ndarray) -> np.ndarray:
+    """Each distinct string's place in sorted order; the last entry, for -1 (null), one
+    past them all (Arrow sorts nulls last). Python orders strings by code point, as
+    Arrow and pandas order their UTF-8 bytes."""
+    ranks = np.full(len(distinct) + 1, len(distinct), np.int64)
+    ranks[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+    return ranks
+
+
+def _txn_order(account_code: np.ndarray, t: np.ndarray,
+               col: Callable[[str], pa.ChunkedArray | pa.Array]) -> np.ndarray:
+    """Row order by account, time and txn ref, stable: the order a sort by the three
+    strings and times gives. Numbers and times are sorted with numpy; the txn refs are
+    made and compared only within the rare runs of one account and one time."""
+    order = np.lexsort((t, account_code))
+    a, s = account_code[order], t[order]
+    tied = np.r_[False, (a[1:] == a[:-1]) & (s[1:] == s[:-1])]
+    if tied.any():
+        rows = np.flatnonzero(tied | np.r_[tied[1:], False])
+        run = np.cumsum(~tied)[rows]
+        take = pa.array(order[rows])
+        txn = pc.binary_join_element_wise(
+            "txn", col("partner_id").take(take), col("txn_id").take(take), ":")
+        within = pc.sort_indices(pa.table({"run": run, "txn": txn}),
+                                 sort_keys=[("run", "ascending"), ("txn", "ascending")])
+        order[rows] = order[rows][within.to_numpy()]
+    return order
+
+
+def _found(distinct: np.ndarray, pattern: re.Pattern) -> np.ndarray:
+    """Which distinct strings match `pattern` (a case-insensitive Python pattern).
+
+    ASCII strings are searched by Arrow's RE2, which reads these patterns (literals,
+    alternatives, `?`, `\\b`) on ASCII exactly as Python does; strings with other
+    characters (where Python's `\\b` and case folding are Unicode-wide) by Python.
+    """
+    values = pa.array(distinct, pa.string())
+    found = pc.fill_null(
+        pc.match_substring_regex(values, pattern.pattern, ignore_case=True), False
+    ).to_numpy(zero_copy_only=False)
+    wide = np.flatnonzero(~pc.string_is_ascii(values).to_numpy(zero_copy_only=False))
+    found[wide] = [bool(pattern.search(distinct[i])) for i in wide]
+    return found
+
+
+def _matches(text: pa.ChunkedArray | pa.Array, pattern: re.Pattern) -> np.ndarray:
+    """Rows whose text matches `pattern` (`_found`, once per distinct value)."""
+    distinct, codes = _encode(text)
+    return np.append(_found(distinct, pattern), False)[codes]
 
 
 def _night(t: pd.DataFrame) -> pd.Series:
@@ -203,83 +276,165 @@ def _count(t: pd.DataFrame, mask: pd.Series) -> pd.Series:
     return mask.groupby(t["account"]).sum().astype(float)
 
 
+def _refs(t: pd.DataFrame, codes: np.ndarray) -> pd.Index:
+    """The account refs of account numbers (`account_code`)."""
+    if not len(t):
+        return pd.Index([], dtype=object, name="account")
+
+    def made() -> np.ndarray:
+        acc = t["account_code"].to_numpy()
+        return t["account"].to_numpy()[np.flatnonzero(np.r_[True, acc[1:] != acc[:-1]])]
+    refs = _once(t, ("refs",), made)
+    return pd.Index(refs[np.asarray(codes, dtype=np.int64)], name="account")
+
+
+def _per_account(t: pd.DataFrame, codes: np.ndarray, values: np.ndarray) -> pd.Series:
+    """`values` of account numbers `codes` as floats indexed by account ref."""
+    return pd.Series(np.asarray(values, dtype=float), index=_refs(t, codes))
+
+
+def _all_accounts(t: pd.DataFrame) -> np.ndarray:
+    """Every account number of `t`, in order."""
+    return np.arange(int(t["account_code"].iloc[-1]) + 1 if len(t) else 0)
+
+
+def _sums(t: pd.DataFrame, codes: np.ndarray, values: np.ndarray) -> pd.Series:
+    """Sum of `values` per account number in `codes` (rows in frame order), by ref.
+
+    Grouped by account number, not ref: pandas adds each group in row order with the
+    same compensated sum either way, so the sums are those of a groupby by ref.
+    """
+    sums = pd.Series(np.asarray(values, dtype=float)).groupby(np.asarray(codes)).sum()
+    return pd.Series(sums.to_numpy(), index=_refs(t, sums.index.to_numpy()))
+
+
+def _time_keys(t: pd.DataFrame) -> np.ndarray:
+    """Account number and time as one int64 per row, increasing down the frame."""
+    ts = t["t"].to_numpy()
+    return t["account_code"].to_numpy() * _KEY_SCALE + (ts - (ts.min() if len(ts) else 0))
+
+
+def _distinct(t: pd.DataFrame, mask: pd.Series | np.ndarray, values: np.ndarray) -> pd.Series:
+    """Distinct `values` (numbers, -1 for none) over the `mask` rows, per account having
+    such rows: `groupby("account")[column].nunique()` in integers, not strings."""
+    m = np.asarray(mask, dtype=bool)
+    acc, val = t["account_code"].to_numpy()[m], values[m]
+    present = np.unique(acc)
+    if not len(present):
+        return pd.Series(dtype=float)
+    width = int(val.max()) + 1 if len(val) else 1
+    keep = val >= 0
+    pairs = np.unique(acc[keep] * width + val[keep])
+    counts = np.bincount(pairs // width, minlength=int(present[-1]) + 1)
+    return _per_account(t, present, counts[present])
+
+
 def _max_count_window(t: pd.DataFrame, mask: pd.Series, days: int) -> pd.Series:
     """Most events of `mask` in any `days`-day window starting at an event, per account."""
-    sub = t.loc[mask, ["account", "t"]]
-    if sub.empty:
+    m = mask.to_numpy(dtype=bool)
+    acc, ts = t["account_code"].to_numpy()[m], t["t"].to_numpy()[m]
+    if not len(acc):
         return pd.Series(dtype=float)
-    codes, _ = pd.factorize(sub["account"], sort=True)
-    key = codes.astype(np.int64) * _KEY_SCALE + (sub["t"].to_numpy() - int(sub["t"].min()))
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    end = np.searchsorted(key, key + days * _DAY_S, side="left")
-    counts = end - np.arange(len(key))
-    return pd.Series(counts, index=sub["account"].to_numpy()[order]).groupby(level=0).max().astype(
-        float
-    )
+    key = acc * _KEY_SCALE + (ts - ts.min())  # sorted: the frame is by account and time
+    counts = np.searchsorted(key, key + days * _DAY_S, side="left") - np.arange(len(key))
+    starts = np.flatnonzero(np.r_[True, acc[1:] != acc[:-1]])
+    return _per_account(t, acc[starts], np.maximum.reduceat(counts, starts))
 
 
 def _max_distinct_window(t: pd.DataFrame, mask: pd.Series, value: str, days: int) -> pd.Series:
-    """Most distinct `value`s of `mask` events in any `days`-day window, per account."""
-    sub = t.loc[mask & t[value].notna(), ["account", "day", value]].drop_duplicates()
-    if sub.empty:
+    """Most distinct `value`s of `mask` events in any `days`-day window, per account.
+
+    A value is in the window starting on day d when one of its days e has
+    d <= e < d + days, i.e. d in (e - days, e]. Each value's days are merged into runs
+    of overlapping such spans, and the runs open at any anchor day are counted with one
+    sorted sweep of +1 (a run opens) and -1 (it closes): linear in a long history.
+    """
+    code = t[f"{value}_code"].to_numpy()
+    m = mask.to_numpy(dtype=bool) & (code >= 0)
+    acc, val, day = t["account_code"].to_numpy()[m], code[m], t["day"].to_numpy()[m]
+    if not len(acc):
         return pd.Series(dtype=float)
-    # A window starting on day d ends in d's `days`-day block or the next: joining each
-    # event only to events of those two blocks, not to all of its account's, keeps the
-    # pairs linear in a long history instead of quadratic.
-    sub = sub.assign(block=sub["day"] // days)
-    later = pd.concat([sub, sub.assign(block=sub["block"] - 1)])
-    pairs = sub.merge(later, on=["account", "block"], suffixes=("", "_o"))
-    delta = pairs["day_o"] - pairs["day"]
-    pairs = pairs[(delta >= 0) & (delta < days)]
-    per_anchor = pairs.groupby(["account", "day"])[f"{value}_o"].nunique()
-    return per_anchor.groupby(level=0).max().astype(float)
+    order = np.lexsort((day, val, acc))
+    acc, val, day = acc[order], val[order], day[order]
+    same = np.r_[False, (acc[1:] == acc[:-1]) & (val[1:] == val[:-1])]
+    opens = ~same | (np.r_[0, np.diff(day)] >= days)
+    closes = np.r_[opens[1:], True]
+    low = int(day.min()) - days
+    span = int(day.max()) - low + 2
+    at = acc * span - low
+    keys = np.concatenate([at[opens] + day[opens] - days + 1, at[closes] + day[closes] + 1])
+    steps = np.r_[np.ones(int(opens.sum()), np.int64), -np.ones(int(closes.sum()), np.int64)]
+    by_key = np.argsort(keys, kind="stable")
+    keys, level = keys[by_key], np.cumsum(steps[by_key])
+    anchors = np.unique(at + day)
+    open_runs = level[np.searchsorted(keys, anchors, side="right") - 1]
+    anchor_acc = anchors // span
+    starts = np.flatnonzero(np.r_[True, anchor_acc[1:] != anchor_acc[:-1]])
+    return _per_account(t, anchor_acc[starts], np.maximum.reduceat(open_runs, starts))
 
 
-# The sweeps of the last frame asked for, by window: four features of one frame ask
-# for them, each a merge over every transfer of a long history.
-_sweeps_of: tuple = (None, {})
+# What the features of the last frame asked for share (its sweeps by window, the money
+# each account received, its account refs): several features of one frame ask for each,
+# and each is a pass over a long history.
+_made_for: tuple = (None, {})
+
+
+def _once(t: pd.DataFrame, key: tuple, make: Callable[[], object]) -> object:
+    """`make()`, made once per frame (see `_made_for`); callers never change it."""
+    global _made_for
+    frame, made = _made_for
+    if frame is None or frame() is not t:
+        made = {}
+        _made_for = (weakref.ref(t), made)
+    if key not in made:
+        made[key] = make()
+    return made[key]
 
 
 def _swept(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
-    """`_sweeps`, made once per frame and window (see `_sweeps_of`)."""
-    global _sweeps_of
-    frame, found = _sweeps_of
-    if frame is None or frame() is not t:
-        found = {}
-        _sweeps_of = (weakref.ref(t), found)
-    if (hours, drain) not in found:
-        found[(hours, drain)] = _sweeps(t, hours, drain)
-    return found[(hours, drain)]
+    """`_sweeps`, made once per frame and window."""
+    return _once(t, ("sweeps", hours, drain), lambda: _sweeps(t, hours, drain))
 
 
 def _sweeps(t: pd.DataFrame, hours: int, drain: bool = False) -> pd.DataFrame:
     """Transfers out matched to the latest inflow of the same account at most `hours` before.
 
-    Columns: account, cp, amount (of the outflow). Only transfers to a person or a known
-    partner account count (p2p, or a `counterparty_account` of a partner): rent to a
-    landlord or a card purchase is spending, not a sweep. An outflow with no inflow in
-    the window is not swept money. With `drain`, every outflow but card purchases
-    counts (cash withdrawals and wires empty a funnel account too).
+    Columns: account_code, account, cp, amount (of the outflow), in the frame's order.
+    Only transfers to a person or a known partner account count (p2p, or a
+    `counterparty_account` of a partner): rent to a landlord or a card purchase is
+    spending, not a sweep. An outflow with no inflow in the window is not swept money.
+    With `drain`, every outflow but card purchases counts (cash withdrawals and wires
+    empty a funnel account too). The latest inflow at or before each outflow is found by
+    a binary search of the frame's time keys (the frame is by account and time).
     """
-    ins = t.loc[t["inflow"], ["account", "t"]].rename(columns={"t": "t_in"})
+    inflow = t["inflow"].to_numpy(dtype=bool)
     transfer = (t["channel"] == "p2p") | t["cp_account"].notna()
     if drain:
         transfer = transfer | t["channel"].isin(["cash", "wire", "check", "ach"])
-    outs = t.loc[~t["inflow"] & transfer, ["account", "t", "cp", "amount"]]
-    if ins.empty or outs.empty:
-        return pd.DataFrame(columns=["account", "cp", "amount"])
-    ins = ins.sort_values("t_in", kind="stable")
-    outs = outs.sort_values("t", kind="stable")
-    ins["t"] = ins["t_in"]
-    matched = pd.merge_asof(
-        outs, ins, on="t", by="account", direction="backward", tolerance=hours * 3600
-    )
-    return matched.loc[matched["t_in"].notna(), ["account", "cp", "amount"]]
+    outs = np.flatnonzero(~inflow & transfer.to_numpy(dtype=bool))
+    key = _time_keys(t)
+    ins = key[inflow]
+    if not len(ins) or not len(outs):
+        return pd.DataFrame(columns=["account_code", "account", "cp", "amount"])
+    out_key = key[outs]
+    latest = np.searchsorted(ins, out_key, side="right") - 1
+    before = ins[np.maximum(latest, 0)]
+    swept = ((latest >= 0) & (before // _KEY_SCALE == out_key // _KEY_SCALE)
+             & (out_key - before <= hours * 3600))
+    return t.iloc[outs[swept]][["account_code", "account", "cp", "amount"]]
+
+
+def _swept_sums(t: pd.DataFrame, swept: pd.DataFrame) -> pd.Series:
+    """Money swept per account."""
+    return _sums(t, swept["account_code"].to_numpy(dtype=np.int64), swept["amount"].to_numpy())
 
 
 def _in_amount(t: pd.DataFrame) -> pd.Series:
-    return t.loc[t["inflow"], "amount"].groupby(t.loc[t["inflow"], "account"]).sum()
+    """Money received per account having receipts (made once per frame)."""
+    def made() -> pd.Series:
+        inflow = t["inflow"].to_numpy(dtype=bool)
+        return _sums(t, t["account_code"].to_numpy()[inflow], t["amount"].to_numpy()[inflow])
+    return _once(t, ("in_amount",), made)
 
 
 # --- transaction features (level: account) --------------------------------------------
@@ -317,8 +472,10 @@ def round_amount_share(t: pd.DataFrame) -> pd.Series:
 
 def monthly_receipts(t: pd.DataFrame) -> pd.Series:
     """Average money received per 30 days of activity (first to last transaction, ≥ 30 days)."""
-    times = t.groupby("account")["t"]
-    span = times.max() - times.min()
+    ts, acc = t["t"].to_numpy(), t["account_code"].to_numpy()
+    first = np.flatnonzero(np.r_[True, acc[1:] != acc[:-1]]) if len(t) else np.zeros(0, int)
+    last = np.r_[first[1:] - 1, len(t) - 1] if len(t) else first
+    span = pd.Series(ts[last] - ts[first], index=_refs(t, _all_accounts(t)))  # by time
     months = np.maximum(span / (30 * _DAY_S), 1.0)
     return (_in_amount(t).reindex(span.index).fillna(0.0) / months).astype(float)
 
@@ -353,8 +510,8 @@ def cash_in_regions_30d(t: pd.DataFrame) -> pd.Series:
 
 def cash_in_share(t: pd.DataFrame) -> pd.Series:
     """Share of the money received that came in as cash deposits. Null without receipts."""
-    cash = t["inflow"] & (t["channel"] == "cash")
-    num = t.loc[cash, "amount"].groupby(t.loc[cash, "account"]).sum()
+    cash = (t["inflow"] & (t["channel"] == "cash")).to_numpy()
+    num = _sums(t, t["account_code"].to_numpy()[cash], t["amount"].to_numpy()[cash])
     return _share(num, _in_amount(t))
 
 
@@ -363,8 +520,7 @@ def sweep_share_48h(t: pd.DataFrame) -> pd.Series:
 
     Example: 2,000 payroll in, 1,700 sent on the next day → 0.85. Null without receipts.
     """
-    sw = _swept(t, 48)
-    return _share(sw.groupby("account")["amount"].sum(), _in_amount(t)).clip(upper=1.0)
+    return _share(_swept_sums(t, _swept(t, 48)), _in_amount(t)).clip(upper=1.0)
 
 
 def sweeps_48h(t: pd.DataFrame) -> pd.DataFrame:
@@ -403,33 +559,35 @@ def sweep_to_one_share_48h(t: pd.DataFrame) -> pd.Series:
 
 def sweep_share_72h(t: pd.DataFrame) -> pd.Series:
     """Share of money received that is withdrawn or wired on within 72 h of a receipt (FUN-2)."""
-    sw = _swept(t, 72, drain=True)
-    return _share(sw.groupby("account")["amount"].sum(), _in_amount(t)).clip(upper=1.0)
+    return _share(_swept_sums(t, _swept(t, 72, drain=True)), _in_amount(t)).clip(upper=1.0)
 
 
 def sweep_events(t: pd.DataFrame) -> pd.Series:
     """Number of distinct days on which money received was transferred on within 48 h."""
-    ins = t.loc[t["inflow"], ["account", "t", "day"]]
-    transfer = (t["channel"] == "p2p") | t["cp_account"].notna()
-    outs = t.loc[~t["inflow"] & transfer, ["account", "t"]].copy()
-    if ins.empty or outs.empty:
+    inflow = t["inflow"].to_numpy(dtype=bool)
+    transfer = ((t["channel"] == "p2p") | t["cp_account"].notna()).to_numpy(dtype=bool)
+    key = _time_keys(t)
+    ins, outs = np.flatnonzero(inflow), key[~inflow & transfer]
+    if not len(ins) or not len(outs):
         return pd.Series(dtype=float)
-    outs["t_out"] = outs["t"]
-    m = pd.merge_asof(
-        ins.sort_values("t", kind="stable"), outs.sort_values("t", kind="stable"),
-        on="t", by="account", direction="forward", tolerance=48 * 3600,
-    )
-    return m[m["t_out"].notna()].groupby("account")["day"].nunique().astype(float)
+    # The first transfer out at or after each receipt (the frame is by account and time).
+    after = np.minimum(np.searchsorted(outs, key[ins], side="left"), len(outs) - 1)
+    found = ((outs[after] >= key[ins]) & (outs[after] // _KEY_SCALE == key[ins] // _KEY_SCALE)
+             & (outs[after] - key[ins] <= 48 * 3600))
+    swept = np.zeros(len(t), bool)
+    swept[ins[found]] = True
+    day = t["day"].to_numpy()
+    return _distinct(t, swept, day - day.min())
 
 
 def counterparties_in(t: pd.DataFrame) -> pd.Series:
     """Distinct payers (counterparty account, else name) of incoming transactions."""
-    return t.loc[t["inflow"]].groupby("account")["cp"].nunique().astype(float)
+    return _distinct(t, t["inflow"], t["cp_code"].to_numpy())
 
 
 def counterparties_out(t: pd.DataFrame) -> pd.Series:
     """Distinct payees (counterparty account, else name) of outgoing transactions."""
-    return t.loc[~t["inflow"]].groupby("account")["cp"].nunique().astype(float)
+    return _distinct(t, ~t["inflow"], t["cp_code"].to_numpy())
 
 
 def payroll_outflow_count(t: pd.DataFrame) -> pd.Series:
@@ -444,9 +602,8 @@ def payroll_outflow_count(t: pd.DataFrame) -> pd.Series:
 def payroll_payees(t: pd.DataFrame) -> pd.Series:
     """Distinct payees of payroll-like outgoing payments (see payroll_outflow_count)."""
     pay = (~t["inflow"]) & t["channel"].isin(["ach", "p2p", "check"]) & t["payroll_memo"]
-    return t.loc[pay].groupby("account")["cp"].nunique().reindex(
-        t["account"].unique(), fill_value=0
-    ).astype(float)
+    every = _refs(t, _all_accounts(t))
+    return _distinct(t, pay, t["cp_code"].to_numpy()).reindex(every, fill_value=0.0)
 
 
 def payroll_in_count(t: pd.DataFrame) -> pd.Series:
@@ -519,15 +676,13 @@ def grocery_spend_count(t: pd.DataFrame) -> pd.Series:
 
 def p2p_payers(t: pd.DataFrame) -> pd.Series:
     """Distinct payers of incoming person-to-person payments."""
-    return t.loc[t["inflow"] & (t["channel"] == "p2p")].groupby("account")["cp"].nunique().astype(
-        float
-    )
+    return _distinct(t, t["inflow"] & (t["channel"] == "p2p"), t["cp_code"].to_numpy())
 
 
 def p2p_night_payers(t: pd.DataFrame) -> pd.Series:
     """Distinct payers of incoming p2p payments made 22:00–06:00 local time (ESC-3)."""
     mask = t["inflow"] & (t["channel"] == "p2p") & _night(t)
-    return t.loc[mask].groupby("account")["cp"].nunique().astype(float)
+    return _distinct(t, mask, t["cp_code"].to_numpy())
 
 
 def p2p_night_share(t: pd.DataFrame) -> pd.Series:
@@ -544,11 +699,12 @@ def everyday_use_share(t: pd.DataFrame) -> pd.Series:
 
     Example: card purchases at groceries and fuel in 5 of the 6 months money moved → 0.83.
     """
-    block = t["day"] // 30
-    active = block.groupby(t["account"]).nunique()
+    block = (t["day"] // 30).to_numpy()
+    block = block - (block.min() if len(block) else 0)
+    active = _distinct(t, np.ones(len(t), bool), block)
     special = HOTEL_MCCS | AD_MCCS | ALT_PAYMENT_MCCS
     buy = (~t["inflow"]) & (t["channel"] == "card") & t["mcc"].notna() & ~t["mcc"].isin(special)
-    used = block[buy].groupby(t.loc[buy, "account"]).nunique()
+    used = _distinct(t, buy, block)
     return (used.reindex(active.index).fillna(0.0) / active).astype(float)
 
 
@@ -562,14 +718,15 @@ def fee_to_payer_count(t: pd.DataFrame) -> pd.Series:
 
     The employer side takes back housing or recruitment fees from the pay it sends.
     """
-    payers = t.loc[t["inflow"] & t["cp"].notna(), ["account", "cp"]].drop_duplicates()
-    fees = t.loc[(~t["inflow"]) & t["fee_memo"], ["account", "cp"]]
-    if payers.empty or fees.empty:
-        return pd.Series(0.0, index=pd.Index(t["account"].unique()))
-    both = fees.merge(payers.assign(_p=1), on=["account", "cp"], how="left")
-    return both["_p"].notna().groupby(both["account"]).sum().reindex(
-        t["account"].unique(), fill_value=0
-    ).astype(float)
+    acc, cp = t["account_code"].to_numpy(), t["cp_code"].to_numpy()
+    inflow = t["inflow"].to_numpy(dtype=bool)
+    width = int(cp.max()) + 1 if len(cp) else 1
+    pair = acc * width + cp
+    payers = np.unique(pair[inflow & (cp >= 0)])
+    fee = ~inflow & t["fee_memo"].to_numpy(dtype=bool) & (cp >= 0)
+    back = fee & np.isin(pair, payers)
+    every = _all_accounts(t)
+    return _per_account(t, every, np.bincount(acc[back], minlength=len(every)))
 
 
 def round_transfer_weeks(t: pd.DataFrame) -> pd.Series:
@@ -579,16 +736,25 @@ def round_transfer_weeks(t: pd.DataFrame) -> pd.Series:
     """
     cents = np.round(t["amount"] * 100).astype(np.int64)
     mask = (~t["inflow"]) & t["cp_account"].notna() & (cents % 10_000 == 0)
-    sub = t.loc[mask, ["account", "cp_account", "day"]]
-    if sub.empty:
+    m = mask.to_numpy(dtype=bool)
+    if not m.any():
         return pd.Series(dtype=float)
-    weeks = sub.assign(week=sub["day"] // 7).groupby(["account", "cp_account"])["week"].nunique()
-    return weeks.groupby(level=0).max().astype(float)
+    # The counterparty's key is its account ref wherever it has one (`cp`), so its number
+    # stands for the `cp_account`.
+    acc, cp = t["account_code"].to_numpy()[m], t["cp_code"].to_numpy()[m]
+    week = t["day"].to_numpy()[m] // 7
+    week, weeks, payees = week - week.min(), int(week.max() - week.min()) + 1, int(cp.max()) + 1
+    pair = acc * payees + cp
+    pairs, per_pair = np.unique(np.unique(pair * weeks + week) // weeks, return_counts=True)
+    owner = pairs // payees
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    return _per_account(t, owner[starts], np.maximum.reduceat(per_pair, starts))
 
 
 def transaction_count(t: pd.DataFrame) -> pd.Series:
     """Number of transactions on the account."""
-    return t.groupby("account").size().astype(float)
+    every = _all_accounts(t)
+    return _per_account(t, every, np.bincount(t["account_code"].to_numpy(), minlength=len(every)))
 
 
 TRANSACTION_FEATURES: tuple[Callable[[pd.DataFrame], pd.Series], ...] = (

@@ -289,6 +289,7 @@ def case_ties(members: pd.DataFrame, flows: pd.DataFrame, forward_to: dict[str, 
             ties[(a, b, kind)] = ties.get((a, b, kind), 0) + int(count)
     for column, kind in SHARED_KINDS:
         sub = members.loc[members[column].notna(), [column, "resolved_entity_id"]].drop_duplicates()
+        sub = sub[sub.duplicated(column, keep=False)]  # a value of one party ties nobody
         for _, group in sub.groupby(column, sort=True):
             parties = sorted(set(group["resolved_entity_id"]))
             for i, a in enumerate(parties):
