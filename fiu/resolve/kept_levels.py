@@ -44,11 +44,12 @@ _HASH_KEYS = ("fiu-levels-0001a", "fiu-levels-0002b")
 
 def levels_digest(settings: MatchSettings) -> str:
     """What levels depend on besides the two records: the settings (not the id key),
-    the comparison code and rapidfuzz's version."""
+    the comparison code and the versions of the libraries it calls."""
     record = asdict(settings)
     record.pop("id_key", None)
     text = json.dumps(record, sort_keys=True, default=str)
-    text += Path(compare.__file__).read_text(encoding="utf-8") + rapidfuzz.__version__
+    text += Path(compare.__file__).read_text(encoding="utf-8")
+    text += " ".join((rapidfuzz.__version__, pa.__version__, np.__version__))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
