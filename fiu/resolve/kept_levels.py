@@ -32,6 +32,7 @@ import rapidfuzz
 from ..io.writers import write_parquet
 from . import compare
 from .blocking import BlockingCounts, candidate_pairs
+from .frequencies import TF_SUFFIX
 from .parties import PARTY_SCHEMA
 from .settings import MatchSettings
 
@@ -109,7 +110,9 @@ class KeptLevels:
     def find(self, key_a: np.ndarray, key_b: np.ndarray) -> np.ndarray:
         """Row of each key in the kept levels, -1 where it is not kept. Both halves
         must agree; a first half kept twice can only miss (and be compared anew)."""
-        at = np.searchsorted(self.key_a, key_a)
+        order = np.argsort(key_a)  # sorted queries: searchsorted stays in cache
+        at = np.empty(len(key_a), np.int64)
+        at[order] = np.searchsorted(self.key_a, key_a[order])
         inside = np.minimum(at, max(len(self.key_a) - 1, 0))
         found = (at < len(self.key_a)) & (self.key_a[inside] == key_a) & (
             self.key_b[inside] == key_b) if len(self.key_a) else np.zeros(len(key_a), bool)
@@ -185,7 +188,8 @@ def pair_levels_reusing(
     for c in tf_comparisons:
         exact |= levels[c.name] == c.n_levels - 1
     again = np.flatnonzero(hit & exact)
-    columns = compare.compared_columns(rows, settings)
+    read = {n for c in tf_comparisons for n in (c.field, c.field + TF_SUFFIX)}
+    columns = rows.select([n for n in rows.schema.names if n in read])
     frequencies = compare.comparison_frequencies(
         columns.take(pa.array(left[again], pa.int64())),
         columns.take(pa.array(right[again], pa.int64())),
