@@ -32,6 +32,9 @@ from fiu.resolve.cluster import (
 )
 from fiu.resolve.compare import LEFT_REF, pair_levels, pair_schema, unique_pairs
 from fiu.resolve.frequencies import merge_counts, records_with, value_counts, with_frequencies
+from fiu.resolve.kept_levels import (
+    pair_levels_reusing, read_kept, with_fingerprints, write_kept,
+)
 from fiu.resolve.judgements import DIFFERENT, SAME, judged
 from fiu.resolve.parties import PARTY_SCHEMA, RESOLVED_KINDS, party_batch
 from fiu.resolve.sampling import comparison_space
@@ -42,16 +45,19 @@ from .stages import timed, timed_call
 from .tagged import MAIN, SplitTags
 
 COUNTS = "counts"
+KEPT = "kept"
 ENTITY_CHUNK_ROWS = 100_000
 _IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth", "phone_norm")
 
 
 class CompareBucket(beam.DoFn):
     """One bucket's block rows → `(MAIN, (pair bucket, pairs with levels))` and
-    `(COUNTS, blocking counts)`."""
+    `(COUNTS, blocking counts)`; with `levels` (the last run's kept levels, a file
+    that may not exist yet) the rows carry fingerprints, only pairs without kept
+    levels are compared, and `(KEPT, keys and levels)` is yielded too."""
 
-    def __init__(self, settings: MatchSettings) -> None:
-        self.settings = settings
+    def __init__(self, settings: MatchSettings, levels: Optional[str] = None) -> None:
+        self.settings, self.levels = settings, levels
 
     def process(
         self, element: tuple[int, Iterable[pa.RecordBatch]]
@@ -61,8 +67,15 @@ class CompareBucket(beam.DoFn):
             rows = pa.Table.from_batches(list(batches)).combine_chunks()
             if rows.num_rows == 0:
                 return
-            pairs, counts = pair_levels(rows.to_batches()[0], self.settings)
+            if self.levels is None:
+                pairs, counts = pair_levels(rows.to_batches()[0], self.settings)
+            else:
+                pairs, counts, keep = pair_levels_reusing(
+                    rows.to_batches()[0], self.settings,
+                    read_kept(self.levels, self.settings))
         yield COUNTS, counts
+        if self.levels is not None and keep.num_rows:
+            yield KEPT, keep
         if pairs.num_rows == 0:
             return
         # Re-bucket by left ref, so that a pair found in two buckets meets itself.
@@ -232,6 +245,7 @@ class ResolveEntities(beam.PTransform):
         judgements: Optional[pa.Table] = None,
         frozen: Optional[dict] = None,
         freeze: bool = False,
+        levels: Optional[tuple[Optional[str], str]] = None,
     ) -> None:
         super().__init__()
         self.settings = settings or DEFAULT_SETTINGS
@@ -242,6 +256,7 @@ class ResolveEntities(beam.PTransform):
         # next run, reading that record, decides exactly alike.
         self.frozen = frozen
         self.freeze = freeze or frozen is not None
+        self.levels = levels
 
     def expand(self, records: beam.PCollection) -> dict[str, beam.PCollection]:
         settings, judgements = self.settings, self.judgements
@@ -260,13 +275,23 @@ class ResolveEntities(beam.PTransform):
             timed_call("ResolveEntities", _fit_u), beam.pvalue.AsList(parties),
             judged(judgements, SAME), settings,
         )
+        blocked = parties
+        if self.levels is not None:
+            blocked = parties | "Fingerprints" >> beam.Map(
+                timed_call("ResolveEntities", with_fingerprints))
         compared = (
-            parties
+            blocked
             | "BucketBlocks" >> beam.FlatMap(timed_call("ResolveEntities", bucketed_blocks), settings)
             | "GroupBuckets" >> beam.GroupByKey()
-            | "ComparePairs" >> beam.ParDo(CompareBucket(settings))
-            | "SplitCompared" >> SplitTags(MAIN, COUNTS)
+            | "ComparePairs" >> beam.ParDo(
+                CompareBucket(settings, self.levels and (self.levels[0] or "")))
+            | "SplitCompared" >> SplitTags(MAIN, COUNTS, KEPT)
         )
+        if self.levels is not None:
+            to = self.levels[1]
+            (compared[KEPT] | "AllKept" >> beam.combiners.ToList()
+             | "WriteKept" >> beam.Map(
+                 timed_call("ResolveEntities", lambda kept: write_kept(to, kept, settings))))
         pairs = (
             compared[MAIN]
             | "GroupPairs" >> beam.GroupByKey()

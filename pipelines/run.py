@@ -31,6 +31,7 @@ from fiu.manifest import build_manifest, kind_counts, summary_table, versions
 from fiu.packages.assemble import RunStamp, latest_observation
 from fiu.packages.partners import Partner, load_partners
 from fiu.resolve.judgements import load_judgements
+from fiu.resolve.kept_levels import KEPT_LEVELS
 from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.state.store import CASES, ENTITIES, clear_leftovers, state_key
 from fiu.state.weekly import WeeklyRun, build_version, run_events, withdrawal_files
@@ -93,8 +94,13 @@ def build(
         id_key = run_key(f.sha256 for f in files)
         judgements = load_judgements(cfg.judgements_path) if cfg.judgements_path else None
     matching = replace(DEFAULT_SETTINGS, id_key=id_key)
+    levels = None
+    if weekly is not None:  # the pairs' levels the last run kept, and where this run's go
+        kept = weekly.state.path(KEPT_LEVELS)
+        levels = (kept and str(kept), str(Path(out) / STATE_WORK / KEPT_LEVELS))
     resolved = records | "ResolveEntities" >> ResolveEntities(
-        matching, judgements, frozen=weekly and weekly.model, freeze=weekly is not None
+        matching, judgements, frozen=weekly and weekly.model, freeze=weekly is not None,
+        levels=levels,
     )
     entities = resolved["entities"]
     if weekly is not None:

@@ -6,12 +6,16 @@ it, which tells nothing and resends nothing, is tested on `assign_ids` and
 
 1. week 1 on a new state;
 2. week 2, killed while the state is being published (outputs are out, state is not);
-3. week 2 again, on the state the killed run left: the previous one, whole.
+3. week 2 again, on the state the killed run left: the previous one, whole;
+4. week 2 on week 1's state without its kept pair levels (everything compared anew).
+
+Week 2 also sends some of week 1's records again, changed, and withdraws others.
 """
 import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,6 +26,7 @@ from fiu.generate.weeks import split_into_weeks
 from fiu.io.lock import out_dir_lock
 from fiu.pipelines.run import run
 from fiu.resolve import resolve
+from fiu.resolve.kept_levels import KEPT_LEVELS, read_kept
 from fiu.resolve.settings import DEFAULT_SETTINGS
 from fiu.resolve.weights import MatchWeights
 from fiu.state import weekly
@@ -50,6 +55,14 @@ def weeks(tmp_path_factory):
     folder = tmp_path_factory.mktemp("weekly")
     generate_world(folder / "world", seed=4, scale=0.01, truth_path=folder / "truth.json")
     week1, week2 = split_into_weeks(folder / "world", folder / "weeks", 2)
+    ads = pq.read_table(week1 / "osint_ads.parquet")
+    again = ads.slice(0, 6).to_pylist()
+    for i, row in enumerate(again):  # another name, or another phone
+        row.update({"name": row["name"] + " x"} if i % 2 else {"phone": "+1 512 555 0199"})
+    pq.write_table(pa.Table.from_pylist(again, schema=ads.schema),
+                   week2 / "osint_ads-again.parquet")
+    gone = ["osint:" + r for r in ads["record_id"].to_pylist()[6:10]]
+    (week2 / "withdrawals.csv").write_text("ref\n" + "\n".join(gone) + "\n")
     mp = pytest.MonkeyPatch()
     mp.setenv("FIU_ID_KEY", KEY)
     state = folder / "state"
@@ -59,6 +72,9 @@ def weeks(tmp_path_factory):
 
     go(week1, "out1")
     seen_after_1 = open_state(state).seen()
+    shutil.copytree(state, folder / "state-plain", symlinks=True)
+    shutil.copy(open_state(state).version / KEPT_LEVELS, folder / "kept1.parquet")
+    (open_state(folder / "state-plain").version / KEPT_LEVELS).unlink()
 
     real_publish = weekly.publish_version
 
@@ -73,7 +89,10 @@ def weeks(tmp_path_factory):
     left = open_state(state)
     left_seen = left.seen()
     manifests = {"3": go(week2, "out3")}
-    yield {"folder": folder, "state": state, "left": left, "left_seen": left_seen, "seen1": seen_after_1,
+    run(RunConfig(input_dir=str(week2), out_dir=str(folder / "out4"),
+                  state_dir=str(folder / "state-plain")))
+    yield {"folder": folder, "state": state, "gone": gone[0][len("osint:"):],
+           "kept1": folder / "kept1.parquet", "left": left, "left_seen": left_seen, "seen1": seen_after_1,
            "week2": week2, "manifests": manifests}
     mp.undo()
 
@@ -90,6 +109,24 @@ def test_same_input_on_the_same_state_gives_identical_outputs(weeks):
     for name in ("cases.jsonl", "entities.parquet", "changes.jsonl"):
         assert (out2 / name).read_bytes() == (out3 / name).read_bytes(), name
     assert _files(out2 / "packages") == _files(out3 / "packages")
+
+
+def test_kept_pair_levels_give_what_comparing_every_pair_gives(weeks):
+    """Week 2 with week 1's kept levels (changed and withdrawn records among them)
+    and week 2 comparing everything anew: the same outputs, and the same levels kept."""
+    folder = weeks["folder"]
+    out3, out4 = folder / "out3", folder / "out4"
+    for name in ("cases.jsonl", "entities.parquet", "entity_edges.parquet", "changes.jsonl"):
+        assert (out3 / name).read_bytes() == (out4 / name).read_bytes(), name
+    assert _files(out3 / "packages") == _files(out4 / "packages")
+    kept, plain = (open_state(s).version / KEPT_LEVELS for s in (weeks["state"], folder / "state-plain"))
+    assert pq.read_table(kept).equals(pq.read_table(plain))
+    week1 = read_kept(weeks["kept1"], DEFAULT_SETTINGS)
+    week2 = read_kept(kept, DEFAULT_SETTINGS)
+    reused = (week1.find(week2.key_a, week2.key_b) >= 0).sum()
+    assert 0 < reused < len(week1.key_a)  # changed and withdrawn records' pairs are not
+    refs = set(pq.read_table(out3 / "entities.parquet")["ref"].to_pylist())
+    assert "osint:" + weeks["gone"] not in refs
 
 
 def test_entities_and_cases_that_only_grew_keep_their_ids(weeks):
@@ -110,7 +147,7 @@ def test_every_id_that_changed_is_in_changes_jsonl(weeks):
     before, after = entity_of(folder / "out1"), entity_of(folder / "out3")
     named = {e["id"] for e in _events(folder / "out3")}
     named |= {m for e in _events(folder / "out3") for m in e.get("merged", []) + e.get("from", [])}
-    changed = {r for r in before if before[r] != after.get(r)}
+    changed = {r for r in before if r in after and before[r] != after[r]}  # not withdrawn
     assert all(before[r] in named and after[r] in named for r in changed)
     assert {e["event"] for e in _events(folder / "out3")} <= {
         "new", "grown", "merged", "split", "retired", "restored", "shrunk"}

@@ -136,6 +136,60 @@ def _initials(names: np.ndarray) -> np.ndarray:
     return np.asarray(first_letters.to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _name_combos(
+    left: pa.RecordBatch, right: pa.RecordBatch, field: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every own name × own name of each pair (list columns): the pair of each combo,
+    the positions of its two names in the flattened lists, those lists, and the number
+    of combos of each pair."""
+    left_names, right_names = left.column(field), right.column(field)
+    left_len = pc.fill_null(pc.list_value_length(left_names), 0).to_numpy().astype(np.int64)
+    right_len = pc.fill_null(pc.list_value_length(right_names), 0).to_numpy().astype(np.int64)
+    left_flat = np.asarray(left_names.flatten().to_numpy(zero_copy_only=False), dtype=object)
+    right_flat = np.asarray(right_names.flatten().to_numpy(zero_copy_only=False), dtype=object)
+    left_start = np.concatenate([[0], np.cumsum(left_len)])[:-1]
+    right_start = np.concatenate([[0], np.cumsum(right_len)])[:-1]
+    combos = left_len * right_len
+    pair = np.repeat(np.arange(left.num_rows), combos)
+    within = np.arange(combos.sum()) - np.repeat(np.cumsum(combos) - combos, combos)
+    width = np.maximum(right_len[pair], 1)
+    left_idx = left_start[pair] + within // width
+    right_idx = right_start[pair] + within % width
+    return pair, left_idx, right_idx, left_flat, right_flat, combos
+
+
+def _left_tf(left: pa.RecordBatch, field: str, n: int) -> np.ndarray:
+    """The flattened `<field>_tf` of the left records (NaN for all when absent)."""
+    tf_name = field + TF_SUFFIX
+    if tf_name not in left.schema.names:
+        return np.full(n, np.nan)
+    return np.asarray(left.column(tf_name).flatten().to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _rarest_shared(
+    equal: np.ndarray, left_tf: np.ndarray, combos: np.ndarray, n: int
+) -> np.ndarray:
+    """Per pair, the frequency of the rarest name it shares exactly (NaN when none)."""
+    tf = np.full(n, np.nan)
+    has = combos > 0
+    if has.any():
+        starts = (np.cumsum(combos) - combos)[has]
+        rarest = np.minimum.reduceat(np.where(equal, left_tf, np.inf), starts)
+        tf[has] = np.where(np.isfinite(rarest), rarest, np.nan)
+    return tf
+
+
+def shared_name_tf(left: pa.RecordBatch, right: pa.RecordBatch, field: str) -> np.ndarray:
+    """`name_scores`' frequency alone: of the rarest name the pair shares exactly, read
+    from the records' current `<field>_tf` (NaN when they share none)."""
+    n = left.num_rows
+    pair, left_idx, right_idx, left_flat, right_flat, combos = _name_combos(left, right, field)
+    if not len(pair):
+        return np.full(n, np.nan)
+    equal = left_flat[left_idx] == right_flat[right_idx]
+    return _rarest_shared(equal, _left_tf(left, field, len(left_flat))[left_idx], combos, n)
+
+
 def name_scores(
     left: pa.RecordBatch, right: pa.RecordBatch, field: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -148,24 +202,8 @@ def name_scores(
     n = left.num_rows
     if n == 0:
         return np.zeros(0), np.zeros(0)
-    left_names, right_names = left.column(field), right.column(field)
-    left_len = pc.fill_null(pc.list_value_length(left_names), 0).to_numpy().astype(np.int64)
-    right_len = pc.fill_null(pc.list_value_length(right_names), 0).to_numpy().astype(np.int64)
-    left_flat = np.asarray(left_names.flatten().to_numpy(zero_copy_only=False), dtype=object)
-    right_flat = np.asarray(right_names.flatten().to_numpy(zero_copy_only=False), dtype=object)
-    tf_name = field + TF_SUFFIX
-    left_tf = (
-        np.asarray(left.column(tf_name).flatten().to_numpy(zero_copy_only=False), dtype=float)
-        if tf_name in left.schema.names else np.full(len(left_flat), np.nan)
-    )
-    left_start = np.concatenate([[0], np.cumsum(left_len)])[:-1]
-    right_start = np.concatenate([[0], np.cumsum(right_len)])[:-1]
-    combos = left_len * right_len
-    pair = np.repeat(np.arange(n), combos)
-    within = np.arange(combos.sum()) - np.repeat(np.cumsum(combos) - combos, combos)
-    width = np.maximum(right_len[pair], 1)
-    left_idx = left_start[pair] + within // width
-    right_idx = right_start[pair] + within % width
+    pair, left_idx, right_idx, left_flat, right_flat, combos = _name_combos(left, right, field)
+    left_tf = _left_tf(left, field, len(left_flat))
     business = np.asarray(
         pc.or_(
             pc.equal(left.column("party_type"), BUSINESS),
@@ -195,9 +233,7 @@ def name_scores(
         starts = (np.cumsum(combos) - combos)[has]
         score[has] = np.maximum.reduceat(similarity, starts)
         # The rarest name the pair shares exactly (the strongest evidence).
-        shared_tf = np.where(equal, left_tf[left_idx], np.inf)
-        rarest = np.minimum.reduceat(shared_tf, starts)
-        tf[has] = np.where(np.isfinite(rarest), rarest, np.nan)
+        tf = _rarest_shared(equal, left_tf[left_idx], combos, n)
     return score, tf
 
 
@@ -362,6 +398,19 @@ def levels_of(score: np.ndarray, comparison: Comparison) -> np.ndarray:
     return levels
 
 
+def _at_exact(levels: np.ndarray, tf: np.ndarray, comparison: Comparison) -> np.ndarray:
+    return np.where(levels == comparison.n_levels - 1, tf, np.nan)
+
+
+def _field_tf(left: pa.RecordBatch, comparison: Comparison) -> np.ndarray:
+    tf_name = comparison.field + TF_SUFFIX
+    if tf_name not in left.schema.names:
+        return np.full(left.num_rows, np.nan)
+    return np.asarray(
+        pc.fill_null(left.column(tf_name), np.nan).to_numpy(zero_copy_only=False), dtype=float
+    )
+
+
 def comparison_levels(
     left: pa.RecordBatch, right: pa.RecordBatch, settings: MatchSettings
 ) -> dict[str, np.ndarray]:
@@ -378,16 +427,24 @@ def comparison_levels(
         levels = levels_of(score, comparison)
         out[comparison.name] = levels
         if comparison.term_frequency:
-            if tf is None:
-                tf_name = comparison.field + TF_SUFFIX
-                tf = (
-                    np.asarray(pc.fill_null(left.column(tf_name), np.nan)
-                               .to_numpy(zero_copy_only=False), dtype=float)
-                    if tf_name in left.schema.names else np.full(left.num_rows, np.nan)
-                )
-            out[tf_column(comparison)] = np.where(
-                levels == comparison.n_levels - 1, tf, np.nan
-            )
+            tf = _field_tf(left, comparison) if tf is None else tf
+            out[tf_column(comparison)] = _at_exact(levels, tf, comparison)
+    return out
+
+
+def comparison_frequencies(
+    left: pa.RecordBatch, right: pa.RecordBatch, levels: dict[str, np.ndarray],
+    settings: MatchSettings,
+) -> dict[str, np.ndarray]:
+    """The `<name>_tf` columns `comparison_levels` gives, for pairs whose levels are
+    known already: frequencies move as records arrive (and with them which shared
+    name is the rarest), so they are read from the records' current `*_tf`."""
+    out = {}
+    for comparison in settings.comparisons:
+        if comparison.term_frequency:
+            tf = (shared_name_tf(left, right, comparison.field) if comparison.method == "name"
+                  else _field_tf(left, comparison))
+            out[tf_column(comparison)] = _at_exact(levels[comparison.name], tf, comparison)
     return out
 
 
@@ -406,40 +463,63 @@ def pair_schema(settings: MatchSettings) -> pa.Schema:
 PAIR_CHUNK = 500_000
 
 
-def pair_levels(
-    rows: pa.RecordBatch, settings: MatchSettings
-) -> tuple[pa.RecordBatch, BlockingCounts]:
-    """Candidate pairs among block rows, with their comparison levels, and the counts.
-
-    Pairs are scored `PAIR_CHUNK` at a time: the strings of a chunk's pairs are
-    materialised for rapidfuzz, then only their int8 levels are kept, so memory stays
-    bounded however many pairs the blocks give.
-    """
-    left, right, counts = candidate_pairs(rows, settings)
+def compared_columns(rows: pa.RecordBatch, settings: MatchSettings) -> pa.RecordBatch:
+    """The columns of block rows that comparisons read (taking only them is cheaper)."""
     needed = [REF, "party_type", "city", "region", "postal_code", "name_codes"] + sorted(
         {f for c in settings.comparisons for f in (c.field, c.field + TF_SUFFIX)}
     )
-    rows = rows.select([n for n in dict.fromkeys(needed) if n in rows.schema.names])
-    chunks = []
-    for start in range(0, max(len(left), 1), PAIR_CHUNK):
-        left_rows = rows.take(pa.array(left[start : start + PAIR_CHUNK], pa.int64()))
-        right_rows = rows.take(pa.array(right[start : start + PAIR_CHUNK], pa.int64()))
-        levels = comparison_levels(left_rows, right_rows, settings)
-        chunks.append(
-            pa.RecordBatch.from_arrays(
-                [left_rows.column(REF), right_rows.column(REF)]
-                + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons]
-                + [pa.array(levels[tf_column(c)], pa.float64(), from_pandas=True)
-                   for c in settings.comparisons if c.term_frequency],
-                schema=pair_schema(settings),
-            )
+    return rows.select([n for n in dict.fromkeys(needed) if n in rows.schema.names])
+
+
+def row_pair_levels(
+    rows: pa.RecordBatch, left: np.ndarray, right: np.ndarray, settings: MatchSettings
+) -> dict[str, np.ndarray]:
+    """`comparison_levels` of the row pairs `left[i]`, `right[i]`, `PAIR_CHUNK` at a
+    time: the strings of a chunk's pairs are materialised for rapidfuzz, then only
+    their levels are kept, so memory stays bounded however many pairs the blocks give."""
+    rows = compared_columns(rows, settings)
+    names = [c.name for c in settings.comparisons] + [
+        tf_column(c) for c in settings.comparisons if c.term_frequency]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    for start in range(0, len(left), PAIR_CHUNK):
+        levels = comparison_levels(
+            rows.take(pa.array(left[start : start + PAIR_CHUNK], pa.int64())),
+            rows.take(pa.array(right[start : start + PAIR_CHUNK], pa.int64())),
+            settings,
         )
-    batch = pa.Table.from_batches(chunks, schema=pair_schema(settings)).combine_chunks()
-    return (
-        batch.to_batches()[0] if batch.num_rows
-        else pa.RecordBatch.from_pylist([], schema=pair_schema(settings)),
-        counts,
+        for name in names:
+            parts[name].append(levels[name])
+    return {
+        c.name: np.concatenate(parts[c.name]) if len(left) else np.zeros(0, np.int8)
+        for c in settings.comparisons
+    } | {
+        tf_column(c): np.concatenate(parts[tf_column(c)]) if len(left) else np.zeros(0)
+        for c in settings.comparisons if c.term_frequency
+    }
+
+
+def pairs_batch(
+    rows: pa.RecordBatch, left: np.ndarray, right: np.ndarray, levels: dict[str, np.ndarray],
+    settings: MatchSettings,
+) -> pa.RecordBatch:
+    """The pairs `left[i]`, `right[i]` of block rows with their levels (`pair_schema`)."""
+    refs = rows.column(REF)
+    return pa.RecordBatch.from_arrays(
+        [refs.take(pa.array(left, pa.int64())), refs.take(pa.array(right, pa.int64()))]
+        + [pa.array(levels[c.name], pa.int8()) for c in settings.comparisons]
+        + [pa.array(levels[tf_column(c)], pa.float64(), from_pandas=True)
+           for c in settings.comparisons if c.term_frequency],
+        schema=pair_schema(settings),
     )
+
+
+def pair_levels(
+    rows: pa.RecordBatch, settings: MatchSettings
+) -> tuple[pa.RecordBatch, BlockingCounts]:
+    """Candidate pairs among block rows, with their comparison levels, and the counts."""
+    left, right, counts = candidate_pairs(rows, settings)
+    return pairs_batch(rows, left, right, row_pair_levels(rows, left, right, settings),
+                       settings), counts
 
 
 def unique_pairs(batches: Iterable[pa.RecordBatch], settings: MatchSettings) -> pa.Table:

@@ -12,6 +12,8 @@
         ids/<entities|cases>.parquet          id, status, successors, first_run, last_run
         ids/<entities|cases>_members.parquet  id, ref: the last membership of every id
         reported.json        per case and recipient: the last package sent
+        pair_levels.parquet  the last run's candidate pairs' comparison levels, by a
+                             digest of both records (`fiu.resolve.kept_levels`)
         changes.jsonl        every entity and case event, run by run
 
 A run builds the next version beside the current one and publishes it by swapping the

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from ..errors import InputError
 from ..io.writers import to_json, write_json
 from ..resolve.judgements import JUDGEMENT_SCHEMA, load_judgements
+from ..resolve.kept_levels import KEPT_LEVELS
 from ..resolve.settings import MatchSettings
 from .store import (
     CASES, CHANGES, ENTITIES, IDS, JUDGEMENTS, MODEL, RECORDS, REPORTED, SEEN,
@@ -181,6 +182,8 @@ def build_version(weekly: WeeklyRun, staging_state: Path, run_id: str, new_refs:
     shutil.move(str(staging_state / RECORDS), str(built / RECORDS)) if (
         staging_state / RECORDS).exists() else (built / RECORDS).mkdir()
     shutil.move(str(staging_state / IDS), str(built / IDS))
+    if (staging_state / KEPT_LEVELS).exists():
+        shutil.move(str(staging_state / KEPT_LEVELS), str(built / KEPT_LEVELS))
     seen = _seen(state.seen(), new_refs, weekly.withdrawn, run)
     pq.write_table(seen, built / SEEN)
     model = state.model() if weekly.model is not None else {
