@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ..buckets import bucket_of
 from ..ids import opaque_id
-from ..normalize.names import first_name_forms
+from ..normalize.names import first_name_forms, party_name
 from .features import (
     ACCOUNT_PARTY_FEATURES,
     ENTITY_FEATURES,
@@ -422,7 +422,8 @@ def _mark_drawn_in(subjects: list[dict[str, Any]], c: Candidates, net_members: p
     roles = {s["entity_id"]: s["role"] for s in subjects}
     businesses = {s["entity_id"] for s in subjects
                   if s["entity_type"] == "business" and s["role"] == SUBJECT}
-    fallen = drawn_in(roles, businesses, ties + owns, signs)
+    names = {s["entity_id"]: {party_name(n) for n in s["names"]} - {None} for s in subjects}
+    fallen = drawn_in(roles, businesses, ties + owns, signs, names)
     for s in subjects:
         if s["entity_id"] in fallen:
             s["role"] = RELATED_PARTY

@@ -305,21 +305,33 @@ def business_signs(evidence: pd.DataFrame, settings: RoleSettings = RoleSettings
 
 
 def drawn_in(roles: dict[str, str], businesses: set[str], ties: list[dict],
-             signs: set[str]) -> set[str]:
-    """The businesses of one case tied to none who profit from it: related parties.
+             signs: set[str], names: dict[str, set[str]]) -> set[str]:
+    """The businesses of one case that only pay its people: related parties.
 
     A business is tied to the operation by any tie (ownership, money either way, a
     shared phone, e-mail or address) with a subject of the case, and by money or a
     shared contact coming from a potential victim: workers paying it fees, or
-    accounts carrying its phone, are controlled through it. Paying the people of a
-    case wages, or a registry naming a protected person its owner, ties it to
-    nobody who profits. A tie between two businesses holds both, so spas sharing a
-    phone stay subjects together when the data knows no owner of theirs. `roles` maps
-    each resolved party to its role, `signs` are the businesses whose own evidence
-    shows profit (`business_signs`)."""
+    accounts carrying its phone, are controlled through it. One whose ties are all
+    else — wages paid to the people of the case, a registry naming a protected person
+    its owner — is an employer the network reached. A business with no tie at all (a
+    review, a licence: the network holds it by its name or its owners) is the
+    business of its name (`names`, folded): it falls when every other business of that
+    name in the case falls, and stays a subject otherwise. A tie between two
+    businesses holds both, so spas sharing a phone stay subjects together when the
+    data knows no owner of theirs. `roles` maps each resolved party to its role,
+    `signs` are the businesses whose own evidence shows profit (`business_signs`)."""
     subjects = {p for p, role in roles.items() if role == SUBJECT}
-    return {b for b in businesses - signs
-            if not any(_ties_to_operation(b, tie, subjects, roles) for tie in ties)}
+    tied_at_all = {end for tie in ties for end in (tie["source"], tie["target"])}
+    candidates = businesses - signs
+    payers = {b for b in candidates & tied_at_all
+              if not any(_ties_to_operation(b, tie, subjects, roles) for tie in ties)}
+    untied = candidates - tied_at_all
+    staying = businesses - payers - untied
+
+    def falls_with_its_name(b: str) -> bool:
+        namesakes = {o for o in businesses - {b} if names.get(o, set()) & names.get(b, set())}
+        return bool(namesakes & payers) and not namesakes & staying
+    return payers | {b for b in untied if falls_with_its_name(b)}
 
 
 def _ties_to_operation(business: str, tie: dict, subjects: set[str], roles: dict[str, str]) -> bool:

@@ -17,17 +17,27 @@ WORKERS = [tie("v1", "boss", "forwards_to"), tie("v2", "boss", "forwards_to"),
            tie("boss", "front", "officer_or_owner")]
 
 
+NAMES = {"front": {"southern crop labor"}, "diner": {"golden wok"},
+         "diner-review": {"golden wok"}, "front-licence": {"southern crop labor"}}
+
+
 def fallen(extra, roles=ROLES, signs=frozenset()):
-    businesses = {p for p in roles if p in ("front", "diner", "spa-a", "spa-b")}
-    return drawn_in(roles, businesses, WORKERS + extra, set(signs))
+    businesses = {p for p in roles if p in ("front", "diner", "spa-a", "spa-b", "diner-review",
+                                            "front-licence")}
+    return drawn_in(roles, businesses, WORKERS + extra, set(signs), NAMES)
 
 
 def test_an_employer_paying_the_workers_wages_is_a_related_party():
     assert fallen([tie("diner", "v1"), tie("diner", "v2")]) == {"diner"}
 
 
-def test_a_business_with_no_tie_at_all_is_a_related_party():
-    assert fallen([]) == {"diner"}
+def test_a_business_with_no_tie_at_all_is_the_business_of_its_name():
+    # A review or licence the network holds by its name: it goes with the business of
+    # that name, and stays a subject when there is none or that one stays.
+    roles = {**ROLES, "diner-review": SUBJECT, "front-licence": SUBJECT}
+    assert fallen([tie("diner", "v1")], roles) == {"diner", "diner-review"}
+    assert fallen([tie("diner", "boss")], roles) == set()
+    assert fallen([], roles) == set()
 
 
 def test_a_business_tied_to_a_subject_in_any_way_stays_a_subject():
@@ -51,7 +61,7 @@ def test_businesses_tied_to_each_other_stay_subjects_together():
     # Two spas sharing a phone, their owner unknown to the data: still the operation.
     roles = {"spa-a": SUBJECT, "spa-b": SUBJECT, "v1": POTENTIAL_VICTIM}
     assert drawn_in(roles, {"spa-a", "spa-b"}, [tie("spa-a", "spa-b", "shares_phone"),
-                                                tie("spa-a", "v1")], set()) == set()
+                                                tie("spa-a", "v1")], set(), {}) == set()
 
 
 def test_a_business_whose_own_evidence_shows_profit_stays_a_subject():
