@@ -158,18 +158,13 @@ def _bearer_in_touch(rows: pd.DataFrame, bearers: pd.DataFrame, m: pd.DataFrame,
 
 
 def _contacts(recs: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (entity_id, ident) of the phones, e-mails and buildings of `recs` (an
-    address key without its unit: one account gives the flat, another leaves it out)."""
-    parts = []
-    for column, _ in SHARED_KINDS:
-        if column not in recs:
-            continue
-        sub = recs.loc[recs[column].notna() & (recs[column] != ""), ["entity_id", column]]
-        value = sub[column].str.replace(_UNIT, "", regex=True) if column == "address_key" else sub[column]
-        parts.append(pd.DataFrame({"entity_id": sub["entity_id"], "ident": column + ":" + value}))
-    if not parts:
-        return pd.DataFrame(columns=["entity_id", "ident"])
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    """Distinct (entity_id, ident) of the phones, e-mails and buildings of `recs`
+    (`identifiers` with each address key's unit left out: one account gives the flat,
+    another leaves it out)."""
+    columns = recs.reindex(columns=["ref", "entity_id", "phone_norm", "email_norm", "address_key"])
+    columns = columns.astype(object).assign(
+        address_key=lambda d: d["address_key"].str.replace(_UNIT, "", regex=True))
+    return identifiers(columns)[["entity_id", "ident"]].drop_duplicates()
 
 
 def _in_touch_over_namesake(m: pd.DataFrame, persons: pd.DataFrame, recs: pd.DataFrame

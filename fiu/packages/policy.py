@@ -57,15 +57,19 @@ def receives(recipient: Partner, case: dict) -> bool:
     only when the view names a subject."""
     if recipient.kind == _FI:
         victims = victim_refs(case)
-        return any(
-            ref_partner(ref) == recipient.id and not is_victim_record(ref, victims, case)
-            for subject in case.get("subjects", []) if subject.get("role") == SUBJECT
-            for ref in subject["refs"]
-            if ref_kind(ref) == "account"
-        )
+        return any(ref_partner(ref) == recipient.id and not is_victim_record(ref, victims, case)
+                   for ref in subject_accounts(case))
     if not recipient.jurisdiction:
         return True
     return bool(set(recipient.jurisdiction) & set(case_regions(case)))
+
+
+def subject_accounts(case: dict) -> list[str]:
+    """The account refs of the case's subjects (not of its potential victims or
+    related parties); a subject's protected accounts are among them, for the caller to
+    leave out with `is_victim_record`."""
+    return [ref for subject in case.get("subjects", []) if subject.get("role") == SUBJECT
+            for ref in subject["refs"] if ref_kind(ref) == "account"]
 
 
 def case_regions(case: dict) -> list[str]:
@@ -180,12 +184,8 @@ def view_for(recipient: Partner, case: dict) -> dict:
                 "withheld": _withheld(hidden, victims, case),
             }
         )
-    other_accounts = sorted(
-        ref
-        for subject in case.get("subjects", []) if subject.get("role") == SUBJECT
-        for ref in subject["refs"]
-        if ref_kind(ref) == "account" and ref not in victims and not can_see(ref)
-    )
+    other_accounts = sorted(ref for ref in subject_accounts(case)
+                            if ref not in victims and not can_see(ref))
     victim_count = sum(1 for s in case.get("subjects", []) if s.get("role") == POTENTIAL_VICTIM)
     body = {
         "case_id": case["case_id"],
