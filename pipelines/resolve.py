@@ -52,12 +52,13 @@ _IDENTITY_COLUMNS = (REF, "party_type", "date_of_birth", "phone_norm")
 
 class CompareBucket(beam.DoFn):
     """One bucket's block rows → `(MAIN, (pair bucket, pairs with levels))` and
-    `(COUNTS, blocking counts)`; with `levels` (the last run's kept levels, a file
-    that may not exist yet) the rows carry fingerprints, only pairs without kept
-    levels are compared, and `(KEPT, keys and levels)` is yielded too."""
+    `(COUNTS, blocking counts)`; with `reuse` the rows carry fingerprints, only pairs
+    without levels in `levels` (the last run's kept levels: a file that may not exist
+    yet, or none) are compared, and `(KEPT, keys and levels)` is yielded too."""
 
-    def __init__(self, settings: MatchSettings, levels: Optional[str] = None) -> None:
-        self.settings, self.levels = settings, levels
+    def __init__(self, settings: MatchSettings, reuse: bool = False,
+                 levels: Optional[str] = None) -> None:
+        self.settings, self.reuse, self.levels = settings, reuse, levels
 
     def process(
         self, element: tuple[int, Iterable[pa.RecordBatch]]
@@ -67,14 +68,14 @@ class CompareBucket(beam.DoFn):
             rows = pa.Table.from_batches(list(batches)).combine_chunks()
             if rows.num_rows == 0:
                 return
-            if self.levels is None:
+            if not self.reuse:
                 pairs, counts = pair_levels(rows.to_batches()[0], self.settings)
             else:
                 pairs, counts, keep = pair_levels_reusing(
                     rows.to_batches()[0], self.settings,
                     read_kept(self.levels, self.settings))
         yield COUNTS, counts
-        if self.levels is not None and keep.num_rows:
+        if self.reuse and keep.num_rows:
             yield KEPT, keep
         if pairs.num_rows == 0:
             return
@@ -284,7 +285,7 @@ class ResolveEntities(beam.PTransform):
             | "BucketBlocks" >> beam.FlatMap(timed_call("ResolveEntities", bucketed_blocks), settings)
             | "GroupBuckets" >> beam.GroupByKey()
             | "ComparePairs" >> beam.ParDo(
-                CompareBucket(settings, self.levels and (self.levels[0] or "")))
+                CompareBucket(settings, self.levels is not None, self.levels and self.levels[0]))
             | "SplitCompared" >> SplitTags(MAIN, COUNTS, KEPT)
         )
         if self.levels is not None:

@@ -104,8 +104,12 @@ class KeptLevels:
 
     @classmethod
     def empty(cls, settings: MatchSettings) -> "KeptLevels":
+        return cls._none(len(settings.comparisons))
+
+    @classmethod
+    def _none(cls, comparisons: int) -> "KeptLevels":
         none = np.zeros(0, np.uint64)
-        return cls(none, none, np.zeros((0, len(settings.comparisons)), np.int8))
+        return cls(none, none, np.zeros((0, comparisons), np.int8))
 
     def find(self, key_a: np.ndarray, key_b: np.ndarray) -> np.ndarray:
         """Row of each key in the kept levels, -1 where it is not kept. Both halves
@@ -161,8 +165,7 @@ def _read(path: str, _mtime: int, _size: int, digest: str, names: tuple[str, ...
     meta = table.schema.metadata or {}
     if meta.get(_DIGEST, b"").decode() != digest or any(
             n not in table.schema.names for n in names):
-        none = np.zeros(0, np.uint64)
-        return KeptLevels(none, none, np.zeros((0, len(names)), np.int8))
+        return KeptLevels._none(len(names))
     levels = np.column_stack([table[n].to_numpy() for n in names]).astype(np.int8)
     return KeptLevels(table[KEY_A].to_numpy(), table[KEY_B].to_numpy(), levels)
 
